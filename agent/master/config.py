@@ -1,0 +1,78 @@
+"""The master's view of the configuration: typed look-ups and one-transaction changes.
+
+Every call runs on the store's own thread, so a slow disk never stalls the
+event loop, and every change is a single store transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from agent.errors import OpPrereqError
+from agent.store import ConfigObject, Delete, Put, Store
+
+T = TypeVar("T")
+
+
+class Config:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a blocking store call on the store thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True)
+        self.store.close()
+
+    # -- look-ups --------------------------------------------------------------
+
+    async def cluster(self) -> ConfigObject:
+        found = await self.run(self.store.list, "cluster")
+        if not found:
+            raise OpPrereqError("cluster is not initialised", "wrong_state")
+        return found[0]
+
+    async def get(self, kind: str, uuid: str) -> ConfigObject | None:
+        return await self.run(self.store.get, kind, uuid)
+
+    async def find(self, kind: str, name: str) -> ConfigObject | None:
+        return await self.run(self.store.find, kind, name)
+
+    async def list(self, kind: str) -> list[ConfigObject]:
+        return await self.run(self.store.list, kind)
+
+    async def node(self, name: str) -> ConfigObject:
+        node = await self.find("node", name)
+        if node is None:
+            raise OpPrereqError(f"Node '{name}' not known", "wrong_input")
+        return node
+
+    async def instance(self, name: str) -> ConfigObject:
+        inst = await self.find("instance", name)
+        if inst is None:
+            raise OpPrereqError(f"Instance '{name}' not known", "wrong_input")
+        return inst
+
+    async def instance_disks(self, inst: ConfigObject) -> list[ConfigObject]:
+        disks = []
+        for uuid in inst.data.get("disks", []):
+            disk = await self.get("disk", uuid)
+            if disk is not None:
+                disks.append(disk)
+        return disks
+
+    # -- changes ---------------------------------------------------------------
+
+    async def commit(
+        self, changes: list[Put | Delete], bump_cluster: bool = False
+    ) -> list[ConfigObject]:
+        return await self.run(self.store.commit, changes, bump_cluster)
+
+    async def serial(self) -> int:
+        return await self.run(self.store.cluster_serial)

@@ -1,0 +1,6 @@
+"""The logical units, one per opcode; importing this package registers them all."""
+
+from agent.master.lu import cluster, instance, node, test
+from agent.master.lu.base import REGISTRY, LogicalUnit, LuContext
+
+__all__ = ["REGISTRY", "LogicalUnit", "LuContext", "cluster", "instance", "node", "test"]

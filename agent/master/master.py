@@ -1,0 +1,94 @@
+"""The master: configuration, job queue and node RPC, served as the Cluster API."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from agent import pki
+from agent.master.config import Config
+from agent.master.init import STORE_FILE
+from agent.master.jobs import Job
+from agent.master.lu.base import LuContext
+from agent.master.queue import JobQueue
+from agent.master.rpc import NodeRpc
+from agent.master.service import ClusterService
+from agent.store import SqliteStore
+from protos import cluster_pb2, cluster_pb2_grpc
+
+log = logging.getLogger(__name__)
+
+
+class Master:
+    def __init__(self, state_dir: Path) -> None:
+        self.state_dir = state_dir
+        # Opening the store first: a missing or corrupt state file stops us here.
+        self.config = Config(SqliteStore(state_dir / STORE_FILE))
+        self.ca = pki.CertificateAuthority.load(state_dir)
+        self.rpc = NodeRpc(
+            self.ca.cert_pem,
+            (state_dir / pki.CLIENT_CERT).read_bytes(),
+            (state_dir / pki.CLIENT_KEY).read_bytes(),
+        )
+        self.queue = JobQueue(self.config)
+        self.queue.context_factory = self._context
+        self.server: grpc.aio.Server | None = None
+
+    def _context(self, job: Job, index: int, feedback: Any) -> LuContext:
+        return LuContext(
+            config=self.config,
+            rpc=self.rpc,
+            ca=self.ca,
+            job_id=job.id,
+            priority=job.ops[index].priority,
+            log=feedback,
+            submit_jobs=self.queue.submit_many,
+        )
+
+    async def start(self, socket_path: Path, tcp_listen: str | None = None) -> None:
+        cluster = await self.config.cluster()
+        self.queue.max_running = int(cluster.data.get("max_running_jobs", 20))
+        await self.queue.recover()
+        server = grpc.aio.server()
+        cluster_pb2_grpc.add_ClusterServicer_to_server(ClusterService(self), server)
+        health_servicer = health.aio.HealthServicer()
+        health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+        names = (
+            cluster_pb2.DESCRIPTOR.services_by_name["Cluster"].full_name,
+            health.SERVICE_NAME,
+            reflection.SERVICE_NAME,
+        )
+        reflection.enable_server_reflection(names, server)
+        if socket_path.exists():
+            socket_path.unlink()
+        old_umask = os.umask(0o177)
+        try:
+            server.add_insecure_port(f"unix:{socket_path}")
+        finally:
+            os.umask(old_umask)
+        if tcp_listen:
+            creds = grpc.ssl_server_credentials(
+                [((self.state_dir / pki.NODE_KEY).read_bytes(), (self.state_dir / pki.NODE_CERT).read_bytes())],
+                root_certificates=self.ca.cert_pem,
+                require_client_auth=True,
+            )
+            server.add_secure_port(tcp_listen, creds)
+        await server.start()
+        os.chmod(socket_path, 0o600)
+        await health_servicer.set(names[0], health_pb2.HealthCheckResponse.SERVING)
+        await health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
+        self.server = server
+        log.info("master serving on unix:%s%s", socket_path, f" and {tcp_listen}" if tcp_listen else "")
+
+    async def stop(self) -> None:
+        if self.server is not None:
+            await self.server.stop(grace=1)
+        await self.queue.stop()
+        await self.rpc.close()
+        self.config.close()

@@ -1,0 +1,5 @@
+"""The command groups; importing this package registers them all in the tree."""
+
+from shell.cli.commands import cluster, debug, instance, job, node
+
+__all__ = ["cluster", "debug", "instance", "job", "node"]

@@ -1,0 +1,134 @@
+"""gnt-job: list, list-fields, info, watch."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from agent.errors import GanetiError, OpPrereqError
+from shell.cli.context import Context, job_results
+from shell.cli.fields import print_fields, print_list, select
+from shell.cli.format import format_error, format_ts, info_tree, to_json
+from shell.cli.tree import FIELD, INFO_JSON, JOB, Arg, Command, Group, Option, register
+
+
+def _ids(values: list[str]) -> list[int]:
+    ids = []
+    for value in values:
+        if not value.isdigit():
+            raise OpPrereqError(f"Invalid job ID passed: {value}", "wrong_input")
+        ids.append(int(value))
+    return ids
+
+
+STATUS_FILTERS = {
+    "pending": ("queued", "waiting", "canceling"),
+    "running": ("running",),
+    "error": ("error",),
+    "finished": ("canceled", "success", "error"),
+}
+
+
+def list_jobs(ctx: Context) -> int:
+    a = ctx.args
+    names = select("job", a.fields)
+    jobs, _ = ctx.client.get_jobs(_ids(a.ids))
+    if a.status_filter:
+        jobs = [j for j in jobs if j["status"] in STATUS_FILTERS[a.status_filter]]
+    return print_list("job", jobs, names, headers=not a.no_headers, separator=a.separator,
+                      verbose=bool(a.verbose), as_json=a.as_json, out=ctx.out, err=ctx.err)
+
+
+def list_fields(ctx: Context) -> int:
+    return print_fields("job", ctx.args.names, not ctx.args.no_headers, ctx.args.separator, ctx.out)
+
+
+def _delta(a: list[int] | None, b: list[int] | None) -> str:
+    if not a or not b:
+        return ""
+    return f" (delta {(b[0] - a[0]) + (b[1] - a[1]) / 1e6:.6f}s)"
+
+
+def info(ctx: Context) -> int:
+    ids = _ids(ctx.args.ids)
+    jobs, missing = ctx.client.get_jobs(ids)
+    if ctx.args.as_json:
+        ctx.print(to_json(jobs))
+        return 0
+    by_id = {j["id"]: j for j in jobs}
+    for job_id in ids:
+        job = by_id.get(job_id)
+        if job is None:
+            ctx.print(f"- Job ID {job_id} not found")
+            continue
+        ctx.print(f"- Job ID: {job_id}")
+        recv, start, end = job["received_ts"], job["start_ts"], job["end_ts"]
+        ctx.print(f"  Status: {job['status']}")
+        ctx.print(f"  Received:         {format_ts(recv) if recv else 'unknown (None)'}")
+        ctx.print(f"  Processing start: {format_ts(start) if start else 'unknown (None)'}{_delta(recv, start)}")
+        ctx.print(f"  Processing end:   {format_ts(end) if end else 'unknown (None)'}{_delta(start, end)}")
+        if recv and end:
+            total = (end[0] - recv[0]) + (end[1] - recv[1]) / 1e6
+            ctx.print(f"  Total processing time: {total:.6f} seconds")
+        else:
+            ctx.print("  Total processing time: N/A")
+        if recv and job["opexec"] and job["opexec"][0]:
+            first = job["opexec"][0]
+            delay = (first[0] - recv[0]) + (first[1] - recv[1]) / 1e6
+            ctx.print(f"  Queued-to-running delay: {delay:.6f} seconds")
+        ctx.print("  Opcodes: ")
+        for index, op in enumerate(job["ops"]):
+            ctx.print(f"    - Opcode: {op['OP_ID']}")
+            ctx.print(f"      Status: {job['opstatus'][index]}")
+            ctx.print(f"      Processing start: {format_ts(job['opstart'][index])}")
+            ctx.print(f"      Execution start:  {format_ts(job['opexec'][index])}")
+            ctx.print(f"      Processing end:   {format_ts(job['opend'][index])}")
+            ctx.print("      Input fields: ")
+            for line in info_tree(dict(sorted(op.items())), 4):
+                ctx.print(line)
+            result: Any = job["opresult"][index]
+            if isinstance(result, (dict, list)) and result:
+                ctx.print("      Result: ")
+                for line in info_tree(result, 4):
+                    ctx.print(line)
+            else:
+                ctx.print(f"      Result: {result}")
+            ctx.print("      Execution log: ")
+            for serial, ts, log_type, message in job["oplog"][index]:
+                ctx.print(f"        - Time: {format_ts(ts)}")
+                ctx.print(f"          Content: [{serial}, {log_type}, {message}]")
+    return 0
+
+
+def watch(ctx: Context) -> int:
+    (job_id,) = _ids([ctx.args.id])
+    header = f"Output from job {job_id} follows"
+    ctx.print(header)
+    ctx.print("-" * len(header))
+    try:
+        job = ctx.client.wait_job(job_id, lambda line: ctx.print(f"{time.ctime(line.timestamp)} {line.message}"))
+        job_results(job)
+    except GanetiError as exc:
+        print(f"Job {job_id} failed: {format_error(exc)}", file=ctx.err)
+        return 1
+    return 0
+
+
+register(Group("job", "gnt-job", "Job queue", (
+    Command("list", "List jobs", list_jobs, lists=True,
+            options=(
+                Option(("--pending",), "only queued, waiting and canceling jobs", dest="status_filter",
+                       action="store_const_pending"),
+                Option(("--running",), "only running jobs", dest="status_filter", action="store_const_running"),
+                Option(("--error",), "only failed jobs", dest="status_filter", action="store_const_error"),
+                Option(("--finished",), "only finished jobs", dest="status_filter", action="store_const_finished"),
+            ),
+            args=(Arg("ids", "job ids (all when none)", nargs="*", complete=JOB),)),
+    Command("list-fields", "List the fields of job list", list_fields,
+            options=(Option(("--no-headers",), "omit the header row", action="store_true"),
+                     Option(("--separator",), "column separator", metavar="SEP")),
+            args=(Arg("names", "fields", nargs="*", complete=FIELD),)),
+    Command("info", "Show job details", info, aliases=("show",), options=(INFO_JSON,),
+            args=(Arg("ids", "job ids", nargs="+", complete=JOB),)),
+    Command("watch", "Follow a job's log until it ends", watch, args=(Arg("id", "job id", complete=JOB),)),
+)))

@@ -1,0 +1,110 @@
+"""gnt-node: add, list, list-fields, info, remove."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from shell.cli.context import Context
+from shell.cli.fields import needs_live, print_fields, print_list, select
+from shell.cli.format import info_tree, to_json
+from shell.cli.tree import FIELD, FILE, GROUP, INFO_JSON, NODE, Arg, Command, Group, Option, UsageError, register
+
+
+def add(ctx: Context) -> int:
+    a = ctx.args
+    if not a.join_token_file:
+        raise UsageError(
+            f"{ctx.program} add: error: --join-token-file is required (the agent writes its token "
+            "to STATE_DIR/join-token)"
+        )
+    try:
+        token = Path(a.join_token_file).read_text().strip()
+    except OSError as exc:
+        raise UsageError(f"{ctx.program} add: error: cannot read the join token: {exc.strerror}") from None
+    op: dict[str, Any] = {"OP_ID": "OP_NODE_ADD", "node_name": a.name}
+    if a.address:
+        host, sep, port = a.address.rpartition(":")
+        if not sep:
+            host, port = a.address, ""
+        if port and not port.isdigit():
+            raise UsageError(f"{ctx.program} add: error: invalid address '{a.address}'")
+        op["primary_ip"] = host
+        if port:
+            op["agent_port"] = int(port)
+    if a.secondary_ip:
+        op["secondary_ip"] = a.secondary_ip
+    if a.nodegroup:
+        op["group"] = a.nodegroup
+    ctx.submit([op], {0: {"join_token": token}})
+    return 0
+
+
+def list_nodes(ctx: Context) -> int:
+    a = ctx.args
+    names = select("node", a.fields)
+    nodes = ctx.client.query("node", a.names, live=needs_live("node", names))
+    return print_list("node", nodes, names, headers=not a.no_headers, separator=a.separator,
+                      units=a.units, verbose=bool(a.verbose), as_json=a.as_json, out=ctx.out, err=ctx.err)
+
+
+def list_fields(ctx: Context) -> int:
+    return print_fields("node", ctx.args.names, not ctx.args.no_headers, ctx.args.separator, ctx.out)
+
+
+def info(ctx: Context) -> int:
+    nodes = ctx.client.query("node", ctx.args.names, live=False)
+    if ctx.args.as_json:
+        ctx.print(to_json(nodes))
+        return 0
+    for node in nodes:
+        shown = {
+            "Node name": node["name"],
+            "primary ip": node["primary_ip"],
+            "secondary ip": node["secondary_ip"],
+            "agent port": node.get("agent_port"),
+            "UUID": node["uuid"],
+            "serial number": node["serial_no"],
+            "master candidate": node["master_candidate"],
+            "drained": node["drained"],
+            "offline": node["offline"],
+            "master_capable": node["master_capable"],
+            "vm_capable": node["vm_capable"],
+            "node group": f"{node['group_name']} ({node['group']})",
+            "primary for instances": node["pinst_list"],
+            "secondary for instances": node["sinst_list"],
+        }
+        lines = info_tree(shown)
+        ctx.print("- " + lines[0])
+        for line in lines[1:]:
+            ctx.print("  " + line)
+    return 0
+
+
+def remove(ctx: Context) -> int:
+    ctx.submit([{"OP_ID": "OP_NODE_REMOVE", "node_name": ctx.args.name}])
+    return 0
+
+
+_NAMES = Arg("names", "node names (all when none)", nargs="*", complete=NODE)
+
+register(Group("node", "gnt-node", "Node administration", (
+    Command("add", "Add a node whose agent is waiting to join", add, submits_job=True,
+            options=(
+                Option(("--address",), "where the node's agent listens", metavar="HOST[:PORT]"),
+                Option(("--join-token-file",), "file with the agent's one-time join token",
+                       metavar="FILE", complete=FILE),
+                Option(("-s", "--secondary-ip"), "secondary (replication) IP", metavar="IP"),
+                Option(("-g", "--node-group"), "node group of the new node", dest="nodegroup",
+                       metavar="GROUP", complete=GROUP),
+            ),
+            args=(Arg("name", "node name"),)),
+    Command("list", "List nodes", list_nodes, lists=True, args=(_NAMES,)),
+    Command("list-fields", "List the fields of node list", list_fields,
+            options=(Option(("--no-headers",), "omit the header row", action="store_true"),
+                     Option(("--separator",), "column separator", metavar="SEP")),
+            args=(Arg("names", "fields", nargs="*", complete=FIELD),)),
+    Command("info", "Show node details", info, options=(INFO_JSON,), args=(_NAMES,), aliases=("show",)),
+    Command("remove", "Remove a node from the cluster", remove, submits_job=True,
+            args=(Arg("name", "node name", complete=NODE),)),
+)))

@@ -1,0 +1,165 @@
+"""The typed client of the Cluster API: to the master what ``httpx.Client`` is to HTTP.
+
+Example::
+
+    from shell.client import ClusterClient
+
+    with ClusterClient() as client:          # GANETI_SHELL_MASTER or the default socket
+        job_id = client.submit_job([{"OP_ID": "OP_TEST_DELAY", "duration": 0.1}])
+        job = client.wait_job(job_id)
+        print(job["status"], [n["name"] for n in client.query("node")])
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import grpc
+
+from agent.errors import GanetiError, JobLost, decode_error
+from protos import cluster_pb2, cluster_pb2_grpc
+
+ENV_MASTER = "GANETI_SHELL_MASTER"
+ENV_CERT_DIR = "GANETI_SHELL_CERT_DIR"
+DEFAULT_SOCKET = "/var/lib/ganeti-shell/master.sock"
+DEFAULT_TIMEOUT = 60.0
+
+
+class MasterUnreachable(GanetiError):
+    """The master does not answer at the address the client resolved."""
+
+
+def resolve_address(explicit: str | None = None) -> str:
+    """``--master``, then ``$GANETI_SHELL_MASTER``, then the default socket."""
+    address = explicit or os.environ.get(ENV_MASTER) or f"unix:{DEFAULT_SOCKET}"
+    if address.startswith("/"):
+        address = "unix:" + address
+    return address
+
+
+@dataclass(frozen=True)
+class LogLine:
+    serial: int
+    timestamp: float
+    type: str
+    message: str
+
+
+def _channel(address: str) -> grpc.Channel:
+    if address.startswith("unix:"):
+        return grpc.insecure_channel(address)
+    cert_dir = Path(os.environ.get(ENV_CERT_DIR, "."))
+    try:
+        creds = grpc.ssl_channel_credentials(
+            root_certificates=(cert_dir / "ca.pem").read_bytes(),
+            private_key=(cert_dir / "admin.key").read_bytes(),
+            certificate_chain=(cert_dir / "admin.pem").read_bytes(),
+        )
+    except OSError as exc:
+        raise MasterUnreachable(
+            f"a TCP master needs ca.pem, admin.pem and admin.key in ${ENV_CERT_DIR}: {exc}"
+        ) from None
+    return grpc.secure_channel(address, creds)
+
+
+class ClusterClient:
+    def __init__(self, address: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.address = resolve_address(address)
+        self.timeout = timeout
+        self._channel = _channel(self.address)
+        self._stub = cluster_pb2_grpc.ClusterStub(self._channel)
+
+    def __enter__(self) -> ClusterClient:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._channel.close()
+
+    def _error(self, exc: grpc.RpcError) -> GanetiError:
+        metadata = dict(exc.trailing_metadata() or ())  # type: ignore[attr-defined]
+        encoded = metadata.get("ganeti-error")
+        if encoded:
+            return decode_error(encoded)
+        code = exc.code()  # type: ignore[attr-defined]
+        if code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
+            return MasterUnreachable(
+                f"Cannot communicate with the master at {self.address}.\n"
+                "Is the process running and listening for connections?"
+            )
+        return GanetiError(exc.details() or str(code))  # type: ignore[attr-defined]
+
+    def _call(self, method: Callable[..., Any], request: Any) -> Any:
+        try:
+            return method(request, timeout=self.timeout)
+        except grpc.RpcError as exc:
+            raise self._error(exc) from None
+
+    # -- jobs ------------------------------------------------------------------
+
+    def submit_job(self, ops: list[dict[str, Any]], secrets: dict[int, dict[str, Any]] | None = None) -> int:
+        """Submit one job; it is on the master's disk when this returns its id."""
+        request = cluster_pb2.SubmitJobRequest(
+            ops_json=json.dumps(ops),
+            secrets_json={k: json.dumps(v) for k, v in (secrets or {}).items()},
+        )
+        return int(self._call(self._stub.SubmitJob, request).job_id)
+
+    def get_jobs(self, job_ids: list[int] | None = None) -> tuple[list[dict[str, Any]], list[int]]:
+        """Jobs in Ganeti's query fields, and the requested ids that do not exist."""
+        reply = self._call(self._stub.GetJobs, cluster_pb2.GetJobsRequest(job_ids=job_ids or []))
+        return [json.loads(j.job_json) for j in reply.jobs], list(reply.missing)
+
+    def get_job(self, job_id: int) -> dict[str, Any]:
+        jobs, _ = self.get_jobs([job_id])
+        if not jobs:
+            raise JobLost(f"Job {job_id} not found")
+        return jobs[0]
+
+    def watch_job(self, job_id: int, after_serial: int = 0) -> Iterator[tuple[str, list[LogLine], dict[str, Any] | None]]:
+        """Yield (status, new log lines, final job or None) as the job changes, until it ends."""
+        request = cluster_pb2.WatchJobRequest(job_id=job_id, after_log_serial=after_serial)
+        try:
+            for event in self._stub.WatchJob(request):
+                lines = [LogLine(e.serial, e.timestamp, e.type, e.message) for e in event.log]
+                final = json.loads(event.final_job_json) if event.final_job_json else None
+                yield event.status, lines, final
+        except grpc.RpcError as exc:
+            raise self._error(exc) from None
+
+    def wait_job(self, job_id: int, on_log: Callable[[LogLine], None] | None = None) -> dict[str, Any]:
+        """Follow a job to its end, passing each log line to ``on_log``; return the final job."""
+        for _, lines, final in self.watch_job(job_id):
+            for line in lines:
+                if on_log is not None:
+                    on_log(line)
+            if final is not None:
+                return final
+        return self.get_job(job_id)
+
+    # -- configuration ---------------------------------------------------------
+
+    def query(self, kind: str, names: list[str] | None = None, live: bool = False) -> list[dict[str, Any]]:
+        reply = self._call(
+            self._stub.Query, cluster_pb2.QueryRequest(kind=kind, names=names or [], live=live)
+        )
+        if reply.missing:
+            from agent.errors import OpPrereqError
+
+            noun = {"node": "Node", "instance": "Instance", "group": "Group"}.get(kind, kind)
+            raise OpPrereqError(f"{noun} '{reply.missing[0]}' not known", "noent")
+        return list(json.loads(reply.items_json))
+
+    def cluster_info(self) -> dict[str, Any]:
+        reply = self._call(self._stub.ClusterInfo, cluster_pb2.ClusterInfoRequest())
+        return dict(json.loads(reply.cluster_json))
