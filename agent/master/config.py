@@ -7,7 +7,7 @@ event loop, and every change is a single store transaction.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -33,7 +33,7 @@ class Config:
     # -- look-ups --------------------------------------------------------------
 
     async def cluster(self) -> ConfigObject:
-        found = await self.run(self.store.list, "cluster")
+        found = await self.run(self.store.objects, "cluster")
         if not found:
             raise OpPrereqError("cluster is not initialised", "wrong_state")
         return found[0]
@@ -44,8 +44,8 @@ class Config:
     async def find(self, kind: str, name: str) -> ConfigObject | None:
         return await self.run(self.store.find, kind, name)
 
-    async def list(self, kind: str) -> list[ConfigObject]:
-        return await self.run(self.store.list, kind)
+    async def objects(self, kind: str) -> list[ConfigObject]:
+        return await self.run(self.store.objects, kind)
 
     async def node(self, name: str) -> ConfigObject:
         node = await self.find("node", name)
@@ -70,9 +70,9 @@ class Config:
     # -- changes ---------------------------------------------------------------
 
     async def commit(
-        self, changes: list[Put | Delete], bump_cluster: bool = False
+        self, changes: Sequence[Put | Delete], bump_cluster: bool = False
     ) -> list[ConfigObject]:
-        return await self.run(self.store.commit, changes, bump_cluster)
+        return await self.run(self.store.commit, list(changes), bump_cluster)
 
     async def serial(self) -> int:
         return await self.run(self.store.cluster_serial)

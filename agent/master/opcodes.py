@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from agent.errors import OpCodeError

@@ -67,16 +67,16 @@ async def query(config: Config, rpc: NodeRpc, kind: str, names: list[str], live:
         return [data], []
     if kind not in ("node", "instance", "group"):
         raise ValueError(f"unknown object kind {kind!r}")
-    objects = await config.list(kind)
+    objects = await config.objects(kind)
     missing = [n for n in names if not any(o.name == n for o in objects)]
     if names:
         order = {n: i for i, n in enumerate(names)}
         objects = sorted((o for o in objects if o.name in order), key=lambda o: order[o.name])
-    nodes = await config.list("node")
+    nodes = await config.objects("node")
     node_by_uuid = {n.uuid: n for n in nodes}
-    groups = {g.uuid: g for g in await config.list("group")}
-    instances = await config.list("instance") if kind != "instance" else objects
-    disks = {d.uuid: d for d in await config.list("disk")}
+    groups = {g.uuid: g for g in await config.objects("group")}
+    instances = await config.objects("instance") if kind != "instance" else objects
+    disks = {d.uuid: d for d in await config.objects("disk")}
 
     def inst_nodes(inst: ConfigObject) -> tuple[str, list[str]]:
         pnode = inst.data["primary_node"]

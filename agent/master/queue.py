@@ -107,9 +107,9 @@ class JobQueue:
                 if isinstance(raw, dict) and op_index in extra:
                     raw = {**raw, **extra[op_index]}
                 op = opcodes.validate(raw)
-                stored, hidden = opcodes.split_secrets(op)
-                if hidden:
-                    job_secrets[op_index] = hidden
+                stored, op_secrets = opcodes.split_secrets(op)
+                if op_secrets:
+                    job_secrets[op_index] = op_secrets
                 stored_ops.append(stored)
             prepared.append((stored_ops, job_secrets))
         received = now_ts()
@@ -153,7 +153,7 @@ class JobQueue:
         record = await self.config.run(self.config.store.get_job, job_id)
         return Job.from_dict(record.data, record.archived) if record else None
 
-    async def list(self) -> list[Job]:
+    async def all_jobs(self) -> list[Job]:
         records = await self.config.run(self.config.store.list_jobs, False)
         return [self._live.get(r.id) or Job.from_dict(r.data, r.archived) for r in records]
 

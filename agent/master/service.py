@@ -95,7 +95,7 @@ class ClusterService(cluster_pb2_grpc.ClusterServicer):
     ) -> cluster_pb2.GetJobsReply:
         queue = self.master.queue
         if not request.job_ids:
-            return cluster_pb2.GetJobsReply(jobs=[job_message(j) for j in await queue.list()])
+            return cluster_pb2.GetJobsReply(jobs=[job_message(j) for j in await queue.all_jobs()])
         jobs, missing = [], []
         for job_id in request.job_ids:
             job = await queue.get(job_id)

@@ -17,7 +17,7 @@ from agent import pki
 from agent.errors import GanetiError
 from agent.node.hostinfo import HostOverrides, read_host
 from agent.node.hypervisor import FakeHypervisor, Hypervisor
-from agent.node.storage import DiskRef, DisklessStorage, FileStorage, StorageBackend
+from agent.node.storage import DisklessStorage, DiskRef, FileStorage, StorageBackend
 from agent.version import VERSION
 from protos import node_pb2, node_pb2_grpc
 

@@ -11,8 +11,8 @@ import json
 import sqlite3
 import threading
 import time
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from agent.errors import ConfigError, StoreError
@@ -99,7 +99,7 @@ class SqliteStore(Store):
         ).fetchone()
         return self._row_to_obj(row) if row else None
 
-    def list(self, kind: str) -> list[ConfigObject]:
+    def objects(self, kind: str) -> list[ConfigObject]:
         rows = self._db.execute(
             "SELECT kind, uuid, name, serial_no, ctime, mtime, data FROM objects "
             "WHERE kind=? ORDER BY name",

@@ -22,7 +22,10 @@ class Field:
 
 
 def _f(name: str, title: str, kind: str, doc: str, get: Callable[[dict[str, Any]], Any] | None = None) -> Field:
-    return Field(name, title, kind, doc, get or (lambda o, n=name: o.get(n)))
+    if get is None:
+        def get(o: dict[str, Any]) -> Any:
+            return o.get(name)
+    return Field(name, title, kind, doc, get)
 
 
 def _live(key: str) -> Callable[[dict[str, Any]], Any]:

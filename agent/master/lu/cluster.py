@@ -31,7 +31,7 @@ class LUClusterVerify(LogicalUnit):
             "ignore_errors": self.op["ignore_errors"],
         }
         inherited = {"reason": list(self.op["reason"]), "debug_level": self.op.get("debug_level", 0)}
-        groups = await self.ctx.config.list("group")
+        groups = await self.ctx.config.objects("group")
         jobs: list[list[dict[str, Any]]] = []
         if self.op.get("group_name"):
             wanted = [g for g in groups if self.op["group_name"] in (g.name, g.uuid)]
@@ -84,16 +84,16 @@ class LUClusterVerifyConfig(_Verifier):
         self.ctx.log("* Verifying cluster config")
         cfg = self.ctx.config
         cluster = await cfg.cluster()
-        nodes = {n.uuid: n for n in await cfg.list("node")}
-        groups = {g.uuid: g for g in await cfg.list("group")}
-        disks = {d.uuid: d for d in await cfg.list("disk")}
+        nodes = {n.uuid: n for n in await cfg.objects("node")}
+        groups = {g.uuid: g for g in await cfg.objects("group")}
+        disks = {d.uuid: d for d in await cfg.objects("disk")}
         if cluster.data.get("master_node") not in nodes:
             self.report("ECLUSTERCFG", "cluster", cluster.name, "master node is not in the configuration")
         for node in nodes.values():
             if node.data.get("group") not in groups:
                 self.report("ECLUSTERCFG", "node", node.name, f"node group {node.data.get('group')} does not exist")
         used_disks: set[str] = set()
-        for inst in await cfg.list("instance"):
+        for inst in await cfg.objects("instance"):
             if inst.data.get("primary_node") not in nodes:
                 self.report("ECLUSTERCFG", "instance", inst.name, "primary node is not in the configuration")
             for index, uuid in enumerate(inst.data.get("disks", [])):
@@ -118,7 +118,7 @@ class LUClusterVerifyGroup(_Verifier):
 
     async def expand_names(self) -> None:
         wanted = self.op["group_name"]
-        groups = [g for g in await self.ctx.config.list("group") if wanted in (g.name, g.uuid)]
+        groups = [g for g in await self.ctx.config.objects("group") if wanted in (g.name, g.uuid)]
         if not groups:
             from agent.errors import OpPrereqError
 
@@ -133,14 +133,14 @@ class LUClusterVerifyGroup(_Verifier):
         return await super().needed_locks(level)
 
     async def _nodes(self) -> list[ConfigObject]:
-        return [n for n in await self.ctx.config.list("node") if n.data.get("group") == self.group.uuid]
+        return [n for n in await self.ctx.config.objects("node") if n.data.get("group") == self.group.uuid]
 
     async def exec(self) -> Any:
         cfg = self.ctx.config
         nodes = await self._nodes()
         self.ctx.log(f"* Verifying group {self.group.name}")
-        node_by_uuid = {n.uuid: n for n in await cfg.list("node")}
-        instances = await cfg.list("instance")
+        node_by_uuid = {n.uuid: n for n in await cfg.objects("node")}
+        instances = await cfg.objects("instance")
         self.ctx.log("* Verifying node status")
         answers = await asyncio.gather(*(self._node_state(n) for n in nodes))
         running_on: dict[str, set[str]] = {}

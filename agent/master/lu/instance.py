@@ -209,7 +209,7 @@ class LUInstanceCreate(LogicalUnit):
     async def _used_macs(self) -> set[str]:
         return {
             nic.get("mac", "")
-            for inst in await self.ctx.config.list("instance")
+            for inst in await self.ctx.config.objects("instance")
             for nic in inst.data.get("nics", [])
         }
 

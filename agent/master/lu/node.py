@@ -32,7 +32,7 @@ class LUNodeAdd(LogicalUnit):
             )
 
     async def check_prereq(self) -> None:
-        groups = await self.ctx.config.list("group")
+        groups = await self.ctx.config.objects("group")
         wanted = self.op.get("group")
         if wanted:
             matching = [g for g in groups if g.name == wanted or g.uuid == wanted]
@@ -93,7 +93,7 @@ class LUNodeRemove(LogicalUnit):
             raise OpPrereqError(
                 "Node is the master node, failover to another node is required", "wrong_input"
             )
-        for inst in await self.ctx.config.list("instance"):
+        for inst in await self.ctx.config.objects("instance"):
             disks = await self.ctx.config.instance_disks(inst)
             if inst.data["primary_node"] == self.node.uuid or any(
                 self.node.uuid in d.data.get("nodes", []) for d in disks

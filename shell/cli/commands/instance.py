@@ -7,11 +7,22 @@ from typing import Any
 
 from agent.errors import OpCodeError
 from agent.master.opcodes import parse_size
+from shell.cli.commands._util import parse_indexed, parse_kv
 from shell.cli.context import Context
 from shell.cli.fields import needs_live, print_fields, print_list, select
 from shell.cli.format import info_tree, to_json
-from shell.cli.tree import FIELD, INFO_JSON, INSTANCE, NODE, Arg, Command, Group, Option, UsageError, register
-from shell.cli.commands._util import parse_indexed, parse_kv
+from shell.cli.tree import (
+    FIELD,
+    INFO_JSON,
+    INSTANCE,
+    NODE,
+    Arg,
+    Command,
+    Group,
+    Option,
+    UsageError,
+    register,
+)
 
 EXIT_DECLINED = 1
 

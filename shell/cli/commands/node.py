@@ -8,7 +8,19 @@ from typing import Any
 from shell.cli.context import Context
 from shell.cli.fields import needs_live, print_fields, print_list, select
 from shell.cli.format import info_tree, to_json
-from shell.cli.tree import FIELD, FILE, GROUP, INFO_JSON, NODE, Arg, Command, Group, Option, UsageError, register
+from shell.cli.tree import (
+    FIELD,
+    FILE,
+    GROUP,
+    INFO_JSON,
+    NODE,
+    Arg,
+    Command,
+    Group,
+    Option,
+    UsageError,
+    register,
+)
 
 
 def add(ctx: Context) -> int:

@@ -1,0 +1,43 @@
+# ganeti-shell: make demo · make test (the two commands of the README's quick start)
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+LINKS   := gnt-cluster gnt-node gnt-instance gnt-job gnt-debug hbal hcheck hinfo
+PYTHON  ?= python3
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install demo test lint protos system-deps clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	for l in $(LINKS); do ln -sf ganeti-shell $(VENV)/bin/$$l; done
+	touch $(STAMP)
+
+# Ganeti's own htools (the differential tests' reference) and tmux (end-to-end tests).
+system-deps:
+	@if ! command -v hbal >/dev/null || ! command -v tmux >/dev/null; then \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq ganeti-htools tmux >/dev/null \
+	  || echo "warning: could not install ganeti-htools/tmux; tests that need them are skipped"; \
+	fi
+
+demo: install
+	$(VENV)/bin/ganeti-shell demo
+
+protos: install
+	$(PY) -m protos.generate
+
+lint: install
+	$(PY) -m protos.generate --check
+	$(VENV)/bin/ruff check agent shell protos/generate.py tests bench
+	$(VENV)/bin/mypy agent shell
+
+test: install system-deps lint
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
