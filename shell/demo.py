@@ -64,9 +64,10 @@ def _wait_for(path: Path, what: str, timeout: float = 30.0) -> None:
 
 
 class Demo:
-    def __init__(self, state_dir: Path, nodes: int) -> None:
+    def __init__(self, state_dir: Path, nodes: int, populate: bool = True) -> None:
         self.dir = state_dir
         self.nodes = nodes
+        self.populate = populate
         self.layout: dict[str, object] = {}
 
     @property
@@ -100,21 +101,34 @@ class Demo:
             from agent.master.init import init_cluster
 
             init_cluster(self.dir / "node1", "demo-cluster", "node1.demo", "127.0.0.1", ports[0])
-        for index, node_dir in enumerate(self.node_dirs()):
-            node_dir.mkdir(parents=True, exist_ok=True)
-            (node_dir / "agent.addr").unlink(missing_ok=True)
-            cmd = [*_self_command(), "agent", "--state-dir", str(node_dir),
-                   "--listen", f"127.0.0.1:{ports[index]}", "--memory-mib", "16384",
-                   "--disk-mib", "204800", "--cpus", "8", "--log-file", str(node_dir / "agent.log")]
-            if index == 0:
-                cmd.append("--master")
-            subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                             stderr=open(node_dir / "agent.err", "ab"), start_new_session=True)
+        for index in range(len(self.node_dirs())):
+            self.start_node(index)
         for index, node_dir in enumerate(self.node_dirs()):
             _wait_for(node_dir / "agent.addr", f"the agent of node{index + 1}")
         _wait_for(self.socket_path, "the master")
-        if fresh:
+        if fresh and self.populate:
             self._populate(ports)
+
+    def start_node(self, index: int, wait: bool = False) -> subprocess.Popen[bytes]:
+        """Start the agent of node ``index + 1`` (the first one is the master too)."""
+        node_dir = self.node_dirs()[index]
+        node_dir.mkdir(parents=True, exist_ok=True)
+        (node_dir / "agent.addr").unlink(missing_ok=True)
+        ports: list[int] = self.layout["ports"]  # type: ignore[assignment]
+        cmd = [*_self_command(), "agent", "--state-dir", str(node_dir),
+               "--listen", f"127.0.0.1:{ports[index]}", "--memory-mib", "16384",
+               "--disk-mib", "204800", "--cpus", "8", "--log-file", str(node_dir / "agent.log")]
+        if index == 0:
+            cmd.append("--master")
+            self.socket_path.unlink(missing_ok=True)  # the new master's socket marks it ready
+        with open(node_dir / "agent.err", "ab") as err:
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                    stderr=err, start_new_session=True)
+        if wait:
+            _wait_for(node_dir / "agent.addr", f"the agent of node{index + 1}")
+            if index == 0:
+                _wait_for(self.socket_path, "the master")
+        return proc
 
     def _populate(self, ports: list[int]) -> None:
         from shell.client import ClusterClient

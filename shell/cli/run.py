@@ -34,7 +34,7 @@ def run_group(group_name: str, argv: list[str], program: str | None = None,
         return EXIT_USAGE
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
-    ctx = Context(args, prog, args.command_name, out, err)
+    ctx = Context(args, group.program, args.command_name, out, err)
     try:
         return int(args.handler(ctx))
     except JobSubmitted:
