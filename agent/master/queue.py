@@ -13,7 +13,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-from agent.errors import GanetiError, JobLost, OpCodeError, OpExecError
+from agent.errors import GanetiError, JobLost, OpCodeError, OpExecError, OpPrereqError, RpcError
 from agent.master import opcodes
 from agent.master.config import Config
 from agent.master.jobs import Job, OpStatus, QueuedOpCode, now_ns, now_ts
@@ -294,11 +294,17 @@ class JobQueue:
         op.status, op.exec_timestamp = OpStatus.RUNNING, now_ts()
         await self._persist(job)
         self._notify(job)
-        await lu.check_prereq()
+        try:
+            await lu.check_prereq()
+        except RpcError as exc:
+            raise OpPrereqError(exc.message, "environment_error") from None
         if op.input.get("dry_run"):
             feedback(" - INFO: dry-run mode requested, not actually executing the operation")
             return None
-        return await lu.exec()
+        try:
+            return await lu.exec()
+        except RpcError as exc:
+            raise OpExecError(exc.message) from None
 
     # -- shutdown --------------------------------------------------------------
 

@@ -42,9 +42,14 @@ class NodeRpc:
         key = (node.name, node_address(node))
         channel = self._channels.get(key)
         if channel is None:
-            channel = grpc.aio.secure_channel(
-                key[1], self._creds, options=[("grpc.ssl_target_name_override", node.name)]
-            )
+            channel = grpc.aio.secure_channel(key[1], self._creds, options=[
+                ("grpc.ssl_target_name_override", node.name),
+                # A restarted agent should be reachable again within seconds,
+                # not after gRPC's default back-off of up to two minutes.
+                ("grpc.initial_reconnect_backoff_ms", 100),
+                ("grpc.min_reconnect_backoff_ms", 100),
+                ("grpc.max_reconnect_backoff_ms", 2000),
+            ])
             self._channels[key] = channel
         return node_pb2_grpc.NodeAgentStub(channel)
 

@@ -18,33 +18,36 @@ class LUTestDelay(LogicalUnit):
     async def expand_names(self) -> None:
         if self.op["duration"] <= 0:
             raise OpPrereqError("Duration must be greater than zero")
-        self.nodes: list[ConfigObject] = [await self.ctx.config.node(n) for n in self.op["on_nodes"]]
+        nodes = [await self.ctx.config.node(n) for n in self.op["on_nodes"]]
         if self.op["on_master"]:
             cluster = await self.ctx.config.cluster()
             master = await self.ctx.config.get("node", cluster.data["master_node"])
-            self.master = master
-        else:
-            self.master = None
+            if master is not None and master.uuid not in {n.uuid for n in nodes}:
+                nodes.append(master)
+        self.nodes: list[ConfigObject] = nodes
 
     async def needed_locks(self, level: str) -> dict[str, str]:
         if level == "node":
-            uuids = {n.uuid for n in self.nodes}
-            if self.master is not None:
-                uuids.add(self.master.uuid)
-            return {f"node/{u}": EXCLUSIVE for u in sorted(uuids)}
+            return {f"node/{n.uuid}": EXCLUSIVE for n in sorted(self.nodes, key=lambda n: n.uuid)}
         return await super().needed_locks(level)
+
+    async def _delay(self) -> None:
+        """Sleep on the nodes (the master's own node included), or here when there are none."""
+        duration = self.op["duration"]
+        if not self.nodes:
+            await asyncio.sleep(duration)
+            return
+        await asyncio.gather(*(
+            self.ctx.rpc.call(n, lambda s: s.Delay, node_pb2.DelayRequest(duration=duration),
+                              timeout=duration + 30)
+            for n in self.nodes
+        ))
 
     async def exec(self) -> None:
         repeat = self.op["repeat"]
-        for i in range(max(repeat, 1)):
-            if repeat:
-                self.log_info(f"Test delay iteration {i}/{repeat - 1}")
-            waits = [
-                self.ctx.rpc.call(n, lambda s: s.Delay, node_pb2.DelayRequest(duration=self.op["duration"]),
-                                  timeout=self.op["duration"] + 30)
-                for n in self.nodes
-            ]
-            if self.op["on_master"]:
-                waits.append(asyncio.sleep(self.op["duration"]))
-            await asyncio.gather(*waits)
+        if repeat == 0:
+            await self._delay()
+        for i in range(repeat):
+            self.log_info(f"Test delay iteration {i}/{repeat - 1}")
+            await self._delay()
         return None
