@@ -91,6 +91,7 @@ async def serve(args: argparse.Namespace) -> None:
         master = Master(state_dir)
         await master.start(args.socket or state_dir / DEFAULT_SOCKET, args.api_listen)
 
+    listen: str = args.listen
     try:
         while not stop.is_set():
             identity = NodeIdentity.load(state_dir)
@@ -98,11 +99,12 @@ async def serve(args: argparse.Namespace) -> None:
             service = NodeAgentService(state_dir, overrides, join, joined.set)
             server = grpc.aio.server()
             node_pb2_grpc.add_NodeAgentServicer_to_server(service, server)
-            port = server.add_secure_port(args.listen, _server_credentials(state_dir, join))
+            port = server.add_secure_port(listen, _server_credentials(state_dir, join))
             if port == 0:
-                raise GanetiError(f"cannot listen on {args.listen}")
+                raise GanetiError(f"cannot listen on {listen}")
             await server.start()
-            host = args.listen.rpartition(":")[0]
+            host = listen.rpartition(":")[0]
+            listen = f"{host}:{port}"  # a restart after joining keeps the port the master knows
             (state_dir / ADDRESS_FILE).write_text(f"{host}:{port}\n")
             if join is not None:
                 log.info(

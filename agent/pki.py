@@ -79,12 +79,13 @@ def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
 
-def _san(common_name: str) -> x509.SubjectAlternativeName:
-    names: list[x509.GeneralName] = [x509.DNSName(common_name)]
-    try:
-        names.append(x509.IPAddress(ipaddress.ip_address(common_name)))
-    except ValueError:
-        pass
+def _san(common_name: str, *extra: str) -> x509.SubjectAlternativeName:
+    names: list[x509.GeneralName] = []
+    for name in (common_name, *extra):
+        try:
+            names.append(x509.IPAddress(ipaddress.ip_address(name)))
+        except ValueError:
+            names.append(x509.DNSName(name))
     return x509.SubjectAlternativeName(names)
 
 
@@ -143,7 +144,7 @@ class CertificateAuthority:
         (directory / CA_CERT).write_bytes(self.cert_pem)
         write_private(directory / CA_KEY, key_pem(self.key))
 
-    def sign(self, csr: x509.CertificateSigningRequest, common_name: str) -> bytes:
+    def sign(self, csr: x509.CertificateSigningRequest, common_name: str, *extra_names: str) -> bytes:
         """Sign a CSR, naming the certificate after ``common_name`` whatever the CSR asks."""
         if not csr.is_signature_valid:
             raise SecurityError("certificate request has an invalid signature")
@@ -156,7 +157,7 @@ class CertificateAuthority:
             .not_valid_before(_now() - datetime.timedelta(minutes=5))
             .not_valid_after(_now() + _VALIDITY)
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(_san(common_name), critical=False)
+            .add_extension(_san(common_name, *extra_names), critical=False)
             .add_extension(
                 x509.ExtendedKeyUsage(
                     [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]
@@ -167,10 +168,10 @@ class CertificateAuthority:
         )
         return cert.public_bytes(serialization.Encoding.PEM)
 
-    def issue(self, common_name: str) -> tuple[bytes, bytes]:
+    def issue(self, common_name: str, *extra_names: str) -> tuple[bytes, bytes]:
         """Create a key and a signed certificate here (for the master's own use)."""
         key = new_key()
-        cert = self.sign(make_csr(key, common_name), common_name)
+        cert = self.sign(make_csr(key, common_name), common_name, *extra_names)
         return cert, key_pem(key)
 
 

@@ -7,10 +7,26 @@ from .balance import (
     StopReason,
     balance,
 )
+from .capacity import (
+    GroupHealth,
+    HcheckReport,
+    bad_items,
+    group_health,
+    hcheck,
+    n1_happy,
+    policy_violations,
+)
 from .cluster import ClusterData, lookup_name
 from .errors import HtoolsError, LoaderError, LookupError_
 from .group import Group
 from .instance import NO_NODE, Disk, Instance
+from .jobs import (
+    SCRIPT_HEADER,
+    format_commands,
+    format_commands_stdout,
+    move_opcodes,
+    split_jobsets,
+)
 from .loader import (
     LoadOptions,
     LoadResult,
@@ -54,5 +70,7 @@ __all__ = [
     "cluster_score", "format_g", "load_cluster", "load_text", "load_text_file", "lookup_name",
     "merge_data", "optimal_score", "parse_text", "parse_utilisation", "save_text_file",
     "score_breakdown", "serialize_cluster", "set_node_status", "show_double", "show_ffloat",
-    "update_missing",
+    "update_missing", "GroupHealth", "HcheckReport", "bad_items", "group_health", "hcheck",
+    "n1_happy", "policy_violations", "SCRIPT_HEADER", "format_commands",
+    "format_commands_stdout", "move_opcodes", "split_jobsets",
 ]

@@ -36,7 +36,8 @@ from .types import MirrorType
 if TYPE_CHECKING:
     from .balance import BalanceOptions
 
-TARGET_BATCH_ELEMS = 32768
+TARGET_BATCH_ELEMS = 8192
+_AGG = {k: c.aggregate.value for k, c in enumerate(COMPONENTS)}
 SHORTLIST_CAP = 4000
 _KIND_POS = {
     MoveKind.REPLACE_SECONDARY: 0,
@@ -104,6 +105,7 @@ class Engine:
             dtype = np.float64 if fld in _FLOAT_FIELDS else (bool if fld in _BOOL_FIELDS
                                                               else np.int64)
             self.arr[fld] = np.array([r[fld] for r in rows], dtype=dtype)
+        self.has_excl = bool(self.arr["excl"].any())
         self.peers = np.zeros((self.n, n_all), dtype=np.int64)
         for j, node in enumerate(nodes):
             for key, val in node.peers.items():
@@ -185,7 +187,9 @@ class Engine:
 
     # -- candidate scoring ----------------------------------------------------------
     def _gather(self, j: np.ndarray) -> State:
-        return {f: a[j] for f, a in self.arr.items()}
+        out: State = {f: a[j] for f, a in self.arr.items()}
+        out["has_excl"] = self.has_excl
+        return out
 
     def shortlist(self, victims: list[Instance], cur: float,
                   opts: BalanceOptions) -> list[Candidate]:
@@ -231,7 +235,9 @@ class Engine:
         tol_of = _tolerance
         for start in range(0, len(regular), batch):
             chunk = regular[start:start + batch]
-            for score, key, cand in self._eval_batch(chunk, opts):
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                results = self._eval_batch(chunk, opts)
+            for score, key, cand in results:
                 if score <= best + tol_of(best):
                     found.append((score, key, cand))
                     if score < best:
@@ -338,6 +344,7 @@ class Engine:
             "local": col([i.local_storage for i in insts], bool),
             "drbd": col([i.has_secondary for i in insts], bool),
             "su": col([i.spindle_use for i in insts], np.int64),
+            "su_local": col([i.spindle_use if i.local_storage else 0 for i in insts], np.int64),
             "totsp": col([_tot(i) for i in insts], np.int64),
             "u0": col([i.util.cpu for i in insts], np.float64),
             "u1": col([i.util.mem for i in insts], np.float64),
@@ -435,24 +442,29 @@ class _BatchCtx:
         d1: dict[int, Any] = {}
         d2: dict[int, Any] = {}
         for old, new, j in roles:
+            is_target = j is self.tl
             on = online[j]
             for k, inputs in COMPONENT_INPUTS.items():
                 if all(new[f] is old[f] for f in inputs):
                     continue
+                agg = _AGG[k]
+                if is_target and agg == "offline_sum":
+                    continue
                 xo = base[k, j]
                 xn = component(new, k)
-                agg = COMPONENTS[k].aggregate.value
+                delta = xn - xo
                 if agg == "offline_sum":
-                    delta = np.where(on, 0.0, xn - xo)
-                    d1[k] = d1.get(k, 0.0) + delta
+                    d1[k] = d1.get(k, 0.0) + np.where(on, 0.0, delta)
                     continue
-                delta = np.where(on, xn - xo, 0.0)
+                if not is_target:
+                    delta = np.where(on, delta, 0.0)
                 d1[k] = d1.get(k, 0.0) + delta
                 if agg == "stddev":
-                    m = eng.mean[k]
-                    dn = xn - m
-                    do = xo - m
-                    d2[k] = d2.get(k, 0.0) + np.where(on, dn * dn - do * do, 0.0)
+                    # (xn-m)^2 - (xo-m)^2 == delta * (delta + 2 (xo - m))
+                    sq = delta * (delta + 2.0 * (xo - eng.mean[k]))
+                    if not is_target:
+                        sq = np.where(on, sq, 0.0)
+                    d2[k] = d2.get(k, 0.0) + sq
         total: Any = 0.0
         n = eng.n_on
         for k, comp in enumerate(COMPONENTS):

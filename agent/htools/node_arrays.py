@@ -50,14 +50,15 @@ COMPONENT_INPUTS: dict[int, tuple[str, ...]] = {
 
 
 def _div(num: Arr, den: Arr) -> Arr:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.true_divide(num, den)
+    # Callers run under np.errstate(divide/invalid="ignore"): x/0 gives inf/nan.
+    return num / den
 
 
 def _pdsk(st: State, free_sp: Arr, free_dsk: Arr) -> Arr:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        by_sp = np.where(st["t_sp"] == 0, 1.0, _div(free_sp, st["t_sp"]))
-        by_dsk = np.where(st["t_dsk"] == 0, 1.0, _div(free_dsk, st["t_dsk"]))
+    by_dsk = np.where(st["t_dsk"] == 0, 1.0, _div(free_dsk, st["t_dsk"]))
+    if not st["has_excl"]:
+        return by_dsk
+    by_sp = np.where(st["t_sp"] == 0, 1.0, _div(free_sp, st["t_sp"]))
     return np.where(st["excl"], by_sp, by_dsk)
 
 
@@ -73,7 +74,7 @@ def component(st: State, k: int) -> Arr:
     if k == 1:
         return _pdsk(st, st["f_sp"], st["f_dsk"])
     if k == 2:
-        return np.where(st["fail_n1"], (st["nsec"] + st["npri"]).astype(np.float64), 0.0)
+        return (st["nsec"] + st["npri"]) * st["fail_n1"] * 1.0
     if k in (3, 19):
         return _div(st["r_mem"], st["t_mem"])
     if k == 4:
@@ -102,12 +103,16 @@ def component(st: State, k: int) -> Arr:
 
 
 def _spindle_use(st: State, ins: State, base: Arr, add: bool) -> Arr:
-    delta = np.where(ins["local"], ins["su"], 0)
+    delta = ins["su_local"]
     new = base + delta if add else base - delta
+    if not st["has_excl"]:
+        return new
     return np.where(st["excl"], 0.0, new)
 
 
 def _free_spindles(st: State, ins: State, base: Arr, add: bool) -> Arr:
+    if not st["has_excl"]:
+        return 0
     known = ins["totsp"] >= 0
     if add:
         new = np.where(known, base - ins["totsp"], -1)

@@ -40,7 +40,8 @@ def init_cluster(
     admin_cert, admin_key = ca.issue(pki.ADMIN_PREFIX + "root")
     (state_dir / pki.ADMIN_CERT).write_bytes(admin_cert)
     pki.write_private(state_dir / pki.ADMIN_KEY, admin_key)
-    node_cert, node_key = ca.issue(master_node)
+    # The master node's certificate also serves the TCP Cluster API, reached by address.
+    node_cert, node_key = ca.issue(master_node, master_ip)
     (state_dir / pki.NODE_CERT).write_bytes(node_cert)
     pki.write_private(state_dir / pki.NODE_KEY, node_key)
     NodeIdentity(master_node, cluster_name, pki.MASTER_IDENTITY).save(state_dir)

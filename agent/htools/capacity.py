@@ -1,0 +1,126 @@
+"""N+1 redundancy checks and the hcheck health report, as data (spec §11, §13).
+
+Classic N+1 is per node (`Node.fail_n1`). The global capacity check
+(`GN1_FAIL`, spec §11.2) needs the allocation core and is not implemented
+yet: `GroupHealth.gn1_fail` is None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .balance import BalanceOptions, balance
+from .cluster import ClusterData
+from .instance import Instance
+from .node import Node
+from .score import cluster_score, optimal_score
+from .types import FailMode
+
+
+def bad_items(nodes: Sequence[Node]) -> tuple[list[int], list[int]]:
+    """Online nodes failing N+1 and their (deduplicated, sorted) instances."""
+    bad = [n for n in nodes if not n.offline and n.fail_n1]
+    insts = sorted({i for n in bad for i in n.slist + n.plist})
+    return [n.idx for n in bad], insts
+
+
+def n1_happy(nodes: Sequence[Node]) -> bool:
+    """Whether no online node fails N+1 (hinfo's "Cluster is N+1 happy")."""
+    return not bad_items(nodes)[0]
+
+
+def policy_violations(nodes: Sequence[Node]) -> list[tuple[int, FailMode]]:
+    """Nodes (not failing N+1) over their spindle or vcpu limits (hbal's message)."""
+    bad = set(bad_items(nodes)[0])
+    out = []
+    for node in nodes:
+        if node.idx in bad:
+            continue
+        err = node.policy_health()
+        if err is not None:
+            out.append((node.idx, err))
+    return out
+
+
+@dataclass(frozen=True)
+class GroupHealth:
+    """hcheck's per-group values (keys N1_FAIL ... SCORE)."""
+
+    group: int
+    n1_fail: int
+    conflict_tags: int
+    offline_pri: int
+    offline_sec: int
+    score: float
+    gn1_fail: int | None = None
+
+    def values(self) -> list[int]:
+        """The integer statistics in hcheck's order (GN1 only when computed)."""
+        vals = [self.n1_fail, self.conflict_tags, self.offline_pri, self.offline_sec]
+        if self.gn1_fail is not None:
+            vals.append(self.gn1_fail)
+        return vals
+
+
+def group_health(gidx: int, nodes: Sequence[Node]) -> GroupHealth:
+    """hcheck's checks for one group's nodes (Ganeti `perGroupChecks`)."""
+    offline = [n for n in nodes if n.offline]
+    return GroupHealth(
+        group=gidx,
+        n1_fail=len(bad_items(nodes)[0]),
+        conflict_tags=sum(1 for n in nodes if n.conflicting_primaries > 0),
+        offline_pri=sum(len(n.plist) for n in offline),
+        offline_sec=len(offline),  # quirk copied: counts nodes, not instances
+        score=cluster_score(nodes),
+    )
+
+
+@dataclass
+class HcheckReport:
+    """Initial and (optionally) post-rebalancing health of every group."""
+
+    initial: list[GroupHealth]
+    final: list[GroupHealth] = field(default_factory=list)
+    need_rebalance: bool = False
+    simulated: bool = False
+
+    @staticmethod
+    def totals(groups: Sequence[GroupHealth]) -> list[int]:
+        """Cluster-wide sums of the integer statistics."""
+        if not groups:
+            return []
+        cols = [g.values() for g in groups]
+        return [sum(c[i] for c in cols) for i in range(len(cols[0]))]
+
+
+def _group_nodes(data: ClusterData, gidx: int) -> list[Node]:
+    return [n for n in data.nodes if n.group == gidx]
+
+
+def hcheck(data: ClusterData, opts: BalanceOptions | None = None,
+           simulate: bool = True) -> HcheckReport:
+    """Run hcheck's analysis; rebalance groups in simulation when needed."""
+    opts = opts or BalanceOptions()
+    groups = data.groups_with_nodes()
+    initial = [group_health(g, _group_nodes(data, g)) for g in groups]
+    need = sum(HcheckReport.totals(initial)) > 0
+    report = HcheckReport(initial, need_rebalance=need)
+    do_sim = simulate and need
+    report.simulated = do_sim
+    final = []
+    for gidx in groups:
+        nodes = _group_nodes(data, gidx)
+        if do_sim:
+            ini = cluster_score(nodes)
+            if not ini < opts.min_score + optimal_score(nodes):
+                res = balance(data, gidx, opts)
+                nodes = [res.data.nodes[i] for i in res.group_nodes]
+        final.append(group_health(gidx, nodes))
+    report.final = final
+    return report
+
+
+def instances_of(data: ClusterData, idxs: Sequence[int]) -> list[Instance]:
+    """Instances by index (helper for front ends printing bad instances)."""
+    return [data.instances[i] for i in idxs]
