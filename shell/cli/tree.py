@@ -29,6 +29,11 @@ class Option:
 
     def add_to(self, parser: argparse.ArgumentParser) -> None:
         kwargs: dict[str, Any] = {"help": self.help, "action": self.action}
+        if self.action == "output":
+            parser.set_defaults(as_json=False, fields=None)
+            parser.add_argument(*self.flags, help=self.help, action=_OutputAction,
+                                metavar=self.metavar, dest="output_spec", choices=self.choices)
+            return
         if self.dest:
             kwargs["dest"] = self.dest
         if self.action in ("store", "append"):
@@ -89,15 +94,28 @@ JOB_OPTIONS = (
     Option(("--priority",), "priority of the job", choices=("low", "normal", "high"), metavar="PRIO"),
 )
 LIST_OPTIONS = (
-    Option(("-o", "--output"), "comma-separated fields; +FIELD,... extends the defaults",
+    Option(("-o",), "comma-separated fields; +FIELD,... extends the defaults",
            dest="fields", metavar="FIELDS", complete=FIELD),
+    Option(("--output",), "fields as with -o, or 'json' to print the rows as JSON for scripts",
+           action="output", metavar="FIELDS|json", complete=FIELD),
     Option(("--no-headers",), "omit the header row", action="store_true"),
     Option(("--separator",), "separate columns with SEP, without padding", metavar="SEP"),
     Option(("-v", "--verbose"), "spell out unavailable values", action="count"),
-    Option(("--json",), "print the rows as JSON for scripts", dest="as_json", action="store_true"),
 )
 UNITS_OPTION = Option(("--units",), "unit of size fields", choices=("h", "m", "g", "t"), metavar="UNIT")
-INFO_JSON = Option(("--json",), "print JSON for scripts", dest="as_json", action="store_true")
+INFO_JSON = Option(("--output",), "'json' prints JSON for scripts", action="output", metavar="json",
+                   choices=("json",))
+
+
+class _OutputAction(argparse.Action):
+    """Ganeti's ``--output=FIELDS``, plus ``--output json`` for machine-readable output."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        if values == "json":
+            namespace.as_json = True
+        else:
+            namespace.fields = values
 
 
 class UsageError(Exception):
@@ -123,12 +141,17 @@ def options_of(cmd: Command, with_units: bool) -> tuple[Option, ...]:
     return opts + cmd.options
 
 
+def options_for(group: Group, cmd: Command) -> tuple[Option, ...]:
+    """Every option ``cmd`` takes in ``group``: the parser and the REPL's completer agree on it."""
+    return options_of(cmd, with_units=group.name in ("node", "instance"))
+
+
 def build_parser(group: Group, prog: str | None = None) -> argparse.ArgumentParser:
     parser = _Parser(prog=prog or group.program, description=group.help)
     subs = parser.add_subparsers(dest="command", metavar="COMMAND")
     for cmd in group.commands:
         sub = subs.add_parser(cmd.name, aliases=list(cmd.aliases), help=cmd.help, description=cmd.help)
-        for opt in options_of(cmd, with_units=group.name in ("node", "instance")):
+        for opt in options_for(group, cmd):
             opt.add_to(sub)
         for arg in cmd.args:
             if arg.nargs is None:

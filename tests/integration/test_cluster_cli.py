@@ -23,7 +23,7 @@ def test_ganeti_shell_spelling_is_the_same_command(cluster: Demo) -> None:
     added = cli(cluster, "ganeti-shell", "instance", "add", "-t", "file", "-s", "512M", "-B", "memory=256",
                 "-n", "node3.demo", "-o", "noop", "app2.demo")
     assert added.returncode == 0, added.stderr
-    info = cli(cluster, "gnt-instance", "info", "--json", "app2.demo")
+    info = cli(cluster, "gnt-instance", "info", "--output", "json", "app2.demo")
     (inst,) = json.loads(info.stdout)
     assert inst["pnode"] == "node3.demo" and inst["status"] == "running"
     assert inst["disk_sizes"] == [512] and inst["be_filled"]["maxmem"] == 256
