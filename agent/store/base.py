@@ -90,14 +90,30 @@ class Store(ABC):
 
     # job queue
     @abstractmethod
-    def add_jobs(self, builders: list[Callable[[int], dict[str, Any]]]) -> list[int]:
-        """Allocate consecutive ids, build each job from its id, store them, commit; return the ids.
+    def write_jobs(
+        self,
+        builders: list[Callable[[int], dict[str, Any]]],
+        updates: list[tuple[int, str, dict[str, Any]]],
+    ) -> list[int]:
+        """In one transaction: allocate consecutive ids and store a job built from each, and
+        rewrite existing jobs (id, status, data); return the new ids.
 
         Nothing is acknowledged before the commit: when this returns, the jobs are on disk.
         """
 
+    def add_jobs(self, builders: list[Callable[[int], dict[str, Any]]]) -> list[int]:
+        return self.write_jobs(builders, [])
+
+    def update_job(self, job_id: int, status: str, data: dict[str, Any]) -> None:
+        self.write_jobs([], [(job_id, status, data)])
+
     @abstractmethod
-    def update_job(self, job_id: int, status: str, data: dict[str, Any]) -> None: ...
+    def archive_jobs(self, job_ids: list[int]) -> int:
+        """Mark finalised jobs archived; return how many were."""
+
+    @abstractmethod
+    def job_serial(self) -> int:
+        """The highest job id allocated so far."""
 
     @abstractmethod
     def get_job(self, job_id: int) -> StoredJob | None: ...

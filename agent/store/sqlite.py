@@ -172,22 +172,34 @@ class SqliteStore(Store):
 
     # -- jobs ----------------------------------------------------------------
 
-    def add_jobs(self, builders: list[Callable[[int], dict[str, Any]]]) -> list[int]:
+    def write_jobs(
+        self,
+        builders: list[Callable[[int], dict[str, Any]]],
+        updates: list[tuple[int, str, dict[str, Any]]],
+    ) -> list[int]:
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
-                first = int(
-                    self._db.execute("SELECT value FROM meta WHERE key='job_serial'").fetchone()[0]
-                ) + 1
-                ids = list(range(first, first + len(builders)))
-                self._db.execute(
-                    "UPDATE meta SET value=? WHERE key='job_serial'", (str(first + len(builders) - 1),)
-                )
-                for job_id, build in zip(ids, builders, strict=True):
-                    job = build(job_id)
+                ids: list[int] = []
+                if builders:
+                    first = int(
+                        self._db.execute("SELECT value FROM meta WHERE key='job_serial'").fetchone()[0]
+                    ) + 1
+                    ids = list(range(first, first + len(builders)))
                     self._db.execute(
+                        "UPDATE meta SET value=? WHERE key='job_serial'", (str(ids[-1]),)
+                    )
+                    self._db.executemany(
                         "INSERT INTO jobs (id, status, archived, data) VALUES (?, ?, 0, ?)",
-                        (job_id, job["status"], json.dumps(job)),
+                        [
+                            (job_id, job["status"], json.dumps(job))
+                            for job_id, job in ((i, build(i)) for i, build in zip(ids, builders, strict=True))
+                        ],
+                    )
+                if updates:
+                    self._db.executemany(
+                        "UPDATE jobs SET status=?, data=? WHERE id=?",
+                        [(status, json.dumps(data), job_id) for job_id, status, data in updates],
                     )
                 self._db.execute("COMMIT")
             except BaseException:
@@ -196,11 +208,17 @@ class SqliteStore(Store):
                 raise
         return ids
 
-    def update_job(self, job_id: int, status: str, data: dict[str, Any]) -> None:
+    def archive_jobs(self, job_ids: list[int]) -> int:
         with self._lock:
-            self._db.execute(
-                "UPDATE jobs SET status=?, data=? WHERE id=?", (status, json.dumps(data), job_id)
+            cur = self._db.executemany(
+                "UPDATE jobs SET archived=1 WHERE id=? AND archived=0 "
+                "AND status IN ('success', 'error', 'canceled')",
+                [(i,) for i in job_ids],
             )
+            return int(cur.rowcount)
+
+    def job_serial(self) -> int:
+        return int(self.get_meta("job_serial", "0") or 0)
 
     def get_job(self, job_id: int) -> StoredJob | None:
         row = self._db.execute(
