@@ -151,6 +151,13 @@ class LockManager:
         self._release_names(owner, held)
         self._wake()
 
+    def set_priority(self, owner: int, priority: int) -> None:
+        """A job's priority changed: its waiting requests move in the queue accordingly."""
+        for req in self._waiting:
+            if req.owner == owner:
+                req.priority = priority
+        self._wake()
+
     def held_by(self, owner: int) -> dict[str, str]:
         return {
             name: (lock.mode or SHARED)

@@ -1,170 +1,160 @@
-"""The job queue: durable submission, an event-driven scheduler, execution and live watching.
+"""The job queue: durable submission, control (cancel, priority, archive, drain) and scheduling.
 
-A job is committed to the store before its id is returned. The scheduler runs
-whenever something changes (submission, a job ending), never on a timer;
-each job runs as an asyncio task that executes its opcodes one after another
-through their logical units, holding the locks they declare.
+A job is committed before its id is returned (submissions share commits, see
+``writer``). The scheduler runs whenever something changes — a submission, a
+job ending, a rule or priority change — never on a timer. Running a job is
+``runner``'s business; this module decides when.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-from agent.errors import GanetiError, JobLost, OpCodeError, OpExecError, OpPrereqError, RpcError
+from agent.errors import JobLost, OpCodeError, QueueDrained
 from agent.master import opcodes
 from agent.master.config import Config
+from agent.master.events import QueueEvents
 from agent.master.jobs import Job, OpStatus, QueuedOpCode, now_ns, now_ts
-from agent.master.locks import LEVELS, LockManager
-from agent.master.lu import REGISTRY as LU_REGISTRY
-from agent.master.lu.base import LogicalUnit, LuContext
+from agent.master.locks import LockManager
+from agent.master.lu.base import LuContext
+from agent.master.runner import JobRunner, RunState
+from agent.master.scheduler import ApplyingRule, plan
+from agent.master.writer import JobWriter
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_RUNNING = 20
 DEATH_SOURCE = "gnt:daemon:luxid:deathdetection"
+CANCEL_WAIT_S = 44.0
+DRAIN_KEY = "drain_flag"
 
 LuContextFactory = Callable[[Job, int, Callable[[str], None]], LuContext]
+
+
+def _no_rules(job: Job) -> None:
+    return None
 
 
 class JobQueue:
     def __init__(self, config: Config, max_running: int = DEFAULT_MAX_RUNNING) -> None:
         self.config = config
         self.locks = LockManager()
+        self.events = QueueEvents()
+        self.writer = JobWriter(config)
+        self.runner = JobRunner(self)
         self.max_running = max_running
+        self.applying: ApplyingRule = _no_rules
         self.context_factory: LuContextFactory | None = None
-        self._live: dict[int, Job] = {}
-        self._queued: list[int] = []
-        self._running: set[int] = set()
-        self._tasks: dict[int, asyncio.Task[None]] = {}
-        self._secrets: dict[int, dict[int, dict[str, Any]]] = {}
-        self._changed: dict[int, asyncio.Event] = {}
+        self.live: dict[int, Job] = {}
+        self.queued: dict[int, Job] = {}
+        self.running: dict[int, RunState] = {}
+        self.secrets: dict[int, dict[int, dict[str, Any]]] = {}
+        self._watchers: dict[int, asyncio.Event] = {}
+        self._published: dict[int, str] = {}
+        self.drained = False
+        self._stopping = False
 
-    # -- persistence -----------------------------------------------------------
+    # -- change notification ---------------------------------------------------
 
-    async def _persist(self, job: Job) -> None:
-        data = job.to_dict()
-        await self.config.run(self.config.store.update_job, job.id, data["status"], data)
-
-    def _persist_soon(self, job: Job) -> None:
-        data = job.to_dict()
-        fut = asyncio.get_running_loop().run_in_executor(
-            self.config._executor, self.config.store.update_job, job.id, data["status"], data
-        )
-        fut.add_done_callback(_log_failure)
-
-    def _notify(self, job: Job) -> None:
-        event = self._changed.pop(job.id, None)
+    def changed(self, job: Job) -> None:
+        """Wake the job's watchers, and publish its status when it changed."""
+        event = self._watchers.pop(job.id, None)
         if event is not None:
             event.set()
+        status = str(job.status)
+        if self._published.get(job.id) != status:
+            self._published[job.id] = status
+            self.events.publish(job.id, status, job.priority, tuple(job.query()["summary"]),
+                                reason=_user_reason(job))
+            if job.status.finalised:
+                self._published.pop(job.id, None)
 
     # -- start-up --------------------------------------------------------------
 
     async def recover(self) -> None:
         """Fail the jobs a crash killed, then queue the ones that never started."""
+        self.drained = (await self.config.run(self.config.store.get_meta, DRAIN_KEY, "0")) == "1"
         stored = await self.config.run(self.config.store.unfinished_jobs)
         for record in stored:
             job = Job.from_dict(record.data)
             if job.status == OpStatus.QUEUED:
-                self._live[job.id] = job
-                self._queued.append(job.id)
+                self.live[job.id] = job
+                self.queued[job.id] = job
                 continue
-            message = f"detected death of job {job.id}"
-            ts = now_ts()
-            for op in job.ops:
-                op.status = OpStatus.ERROR
-                op.result = message
-                op.end_timestamp = ts
-                op.input.setdefault("reason", []).append([DEATH_SOURCE, message, now_ns()])
-            job.end_timestamp = ts
+            self.fail_dead(job)
             log.warning("Detected death of job %d", job.id)
-            await self._persist(job)
-        self._queued.sort()
-        self._schedule()
+            await self.writer.update(job)
+        self.schedule()
+
+    def fail_dead(self, job: Job) -> None:
+        """Ganeti's death detection: every opcode errors with the same plain-string result."""
+        message = f"detected death of job {job.id}"
+        ts = now_ts()
+        for op in job.ops:
+            op.status = OpStatus.ERROR
+            op.result = message
+            op.end_timestamp = ts
+            op.input.setdefault("reason", []).append([DEATH_SOURCE, message, now_ns()])
+        job.end_timestamp = ts
 
     # -- submission ------------------------------------------------------------
 
-    async def submit(
-        self, ops: list[Any], secrets: dict[int, dict[str, Any]] | None = None
-    ) -> int:
+    async def submit(self, ops: list[Any], secrets: dict[int, dict[str, Any]] | None = None) -> int:
         (job_id,) = await self.submit_many([ops], [secrets or {}])
         return job_id
 
     async def submit_many(
-        self, jobs: list[list[Any]], secrets: list[dict[int, dict[str, Any]]] | None = None
+        self,
+        jobs: list[list[Any]],
+        secrets: list[dict[int, dict[str, Any]]] | None = None,
+        internal: bool = False,
     ) -> list[int]:
         """Validate, commit and enqueue jobs; ids are consecutive in the given order."""
-        if isinstance(jobs, list) and not all(isinstance(j, list) for j in jobs):
-            raise OpCodeError("a job must be a list of opcodes")
-        prepared: list[tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]] = []
-        for index, ops in enumerate(jobs):
-            extra = (secrets or [{}] * len(jobs))[index]
-            stored_ops: list[dict[str, Any]] = []
-            job_secrets: dict[int, dict[str, Any]] = {}
-            for op_index, raw in enumerate(ops):
-                if isinstance(raw, dict) and op_index in extra:
-                    raw = {**raw, **extra[op_index]}
-                op = opcodes.validate(raw)
-                stored, op_secrets = opcodes.split_secrets(op)
-                if op_secrets:
-                    job_secrets[op_index] = op_secrets
-                stored_ops.append(stored)
-            prepared.append((stored_ops, job_secrets))
+        if self.drained and not internal:
+            raise QueueDrained("Queue drained")
+        prepared = [
+            _prepare(ops, (secrets or [{}] * len(jobs))[index]) for index, ops in enumerate(jobs)
+        ]
         received = now_ts()
         received_ns = received[0] * 10**9 + received[1] * 10**3
-
-        def builder(ops: list[dict[str, Any]]) -> Callable[[int], dict[str, Any]]:
-            def build(job_id: int) -> dict[str, Any]:
-                queued = []
-                for i, op in enumerate(ops):
-                    op = dict(op)
-                    op["reason"] = [
-                        *op["reason"],
-                        [opcodes.REGISTRY[op["OP_ID"]].reason_source, f"job={job_id};index={i}", received_ns],
-                    ]
-                    if op.get("depends"):
-                        op["depends"] = [_absolute(dep, job_id) for dep in op["depends"]]
-                    queued.append(QueuedOpCode(op, priority=op["priority"]))
-                return Job(job_id, queued, received_timestamp=received).to_dict()
-
-            return build
-
-        ids = await self.config.run(
-            self.config.store.add_jobs, [builder(ops) for ops, _ in prepared]
-        )
-        for job_id, (_, hidden) in zip(ids, prepared, strict=True):
-            record = await self.config.run(self.config.store.get_job, job_id)
-            assert record is not None
-            self._live[job_id] = Job.from_dict(record.data)
+        builders = [_Builder(ops, received, received_ns) for ops, _ in prepared]
+        ids = await self.writer.add(list(builders))
+        for job_id, builder, (_, hidden) in zip(ids, builders, prepared, strict=True):
+            job = Job.from_dict(builder.built)
+            self.live[job_id] = job
+            self.queued[job_id] = job
             if hidden:
-                self._secrets[job_id] = hidden
-            self._queued.append(job_id)
-        self._schedule()
+                self.secrets[job_id] = hidden
+            self.changed(job)
+        self.schedule()
         return ids
 
     # -- queries ---------------------------------------------------------------
 
     async def get(self, job_id: int) -> Job | None:
-        job = self._live.get(job_id)
+        job = self.live.get(job_id)
         if job is not None:
             return job
         record = await self.config.run(self.config.store.get_job, job_id)
         return Job.from_dict(record.data, record.archived) if record else None
 
-    async def all_jobs(self) -> list[Job]:
-        records = await self.config.run(self.config.store.list_jobs, False)
-        return [self._live.get(r.id) or Job.from_dict(r.data, r.archived) for r in records]
+    async def all_jobs(self, include_archived: bool = False) -> list[Job]:
+        records = await self.config.run(self.config.store.list_jobs, include_archived)
+        return [self.live.get(r.id) or Job.from_dict(r.data, r.archived) for r in records]
 
     async def watch(self, job_id: int, after_serial: int = 0) -> AsyncIterator[tuple[Job, list[list[Any]]]]:
         """Yield (job, new log entries) on every change until the job is finalised."""
         last_status: str | None = None
         while True:
-            event = self._changed.setdefault(job_id, asyncio.Event())
+            event = self._watchers.setdefault(job_id, asyncio.Event())
             job = await self.get(job_id)
-            if job is None:
-                raise JobLost(f"Job {job_id} not found")
+            if job is None or job.archived:
+                raise JobLost("Can't load job file")
             entries = [e for op in job.ops for e in op.log if e[0] > after_serial]
             if entries or job.status != last_status:
                 if entries:
@@ -173,169 +163,217 @@ class JobQueue:
                 yield job, entries
             if job.status.finalised:
                 return
-            if job_id not in self._live:
-                # Finalised between our look-ups: read the stored state once more.
-                continue
+            if job_id not in self.live:
+                continue  # finalised between our look-ups: read the stored state again
             await event.wait()
+
+    # -- control ---------------------------------------------------------------
+
+    async def cancel(self, job_id: int, kill: bool = False) -> tuple[bool, str]:
+        job = self.queued.get(job_id)
+        if job is not None:
+            del self.queued[job_id]
+            self._finish_canceled(job, result=None)
+            try:
+                await self.writer.update(job)
+            except Exception as exc:
+                return False, f"Dequeued job {job_id}, but failed to mark as cancelled: {exc}"
+            finally:
+                self.changed(job)
+                self.schedule()
+            return True, f"Dequeued job {job_id}"
+        state = self.running.get(job_id)
+        if state is None:
+            return False, f"Job {job_id} not found in queue"
+        job = state.job
+        if kill:
+            state.task.cancel()
+            await asyncio.gather(state.task, return_exceptions=True)
+            self.fail_dead(job)
+            await self.writer.update(job)
+            self.changed(job)
+            return True, "SIGKILL send to the process"
+        status = job.status
+        state.cancel_requested = True
+        if status not in (OpStatus.QUEUED, OpStatus.WAITING):
+            return False, "Job no longer waiting, can't cancel (informed it anyway)"
+        self.runner.interrupt_wait(state)
+        try:
+            await asyncio.wait_for(asyncio.shield(state.task), CANCEL_WAIT_S)
+        except TimeoutError:
+            pass
+        final = job.status
+        if final == OpStatus.CANCELED:
+            return True, "Job successfully cancelled"
+        name = "JOB_STATUS_" + str(final).upper()
+        if final.finalised:
+            return False, f"Job exited before it could have been canceled, status {name}"
+        return False, f"Job could not be canceled, status {name}"
+
+    def _finish_canceled(self, job: Job, result: Any) -> None:
+        ts = now_ts()
+        for op in job.ops:
+            if not op.status.finalised:
+                op.status, op.result, op.end_timestamp = OpStatus.CANCELED, result, ts
+        job.end_timestamp = ts
+        self.live.pop(job.id, None)
+        self.secrets.pop(job.id, None)
+
+    async def change_priority(self, job_id: int, priority: int) -> tuple[bool, str]:
+        job = self.queued.get(job_id)
+        if job is not None:
+            for op in job.ops:
+                if not op.status.finalised:
+                    op.priority = priority
+            await self.writer.update(job)
+            self.changed(job)
+            self.schedule()
+            return True, f"Priorities of pending opcodes for job {job_id} have been changed to {priority}"
+        state = self.running.get(job_id)
+        if state is None:
+            return False, f"Job {job_id} not found in queue"
+        job = state.job
+        if priority in opcodes.PRIORITIES and job.status not in (OpStatus.CANCELING,) and not job.status.finalised:
+            for op in job.ops:
+                if op.status in (OpStatus.QUEUED, OpStatus.WAITING):
+                    op.priority = priority
+            self.locks.set_priority(job_id, priority)
+            await self.writer.update(job)
+            self.changed(job)
+        return True, f"Job {job_id} with pid {os.getpid()} signaled"
+
+    async def archive(self, job_id: int) -> bool:
+        if job_id in self.live:
+            return False
+        count = await self.config.run(self.config.store.archive_jobs, [job_id])
+        if count:
+            self.events.publish(job_id, "archived", 0, (), removed=True)
+        return bool(count)
+
+    async def autoarchive(self, age: int, timeout: float) -> tuple[int, int]:
+        """Archive finalised jobs older than ``age`` seconds (``-1``: all); answer (archived, left)."""
+        deadline = time.monotonic() + timeout
+        cutoff = time.time() - age if age >= 0 else float("inf")
+        candidates = [j for j in await self.all_jobs() if j.status.finalised and j.id not in self.live]
+        archived, left = [], 0
+        for index, job in enumerate(candidates):
+            if time.monotonic() > deadline:
+                left = len(candidates) - index
+                break
+            ts = job.end_timestamp or job.start_timestamp
+            stamp = ts[0] + ts[1] / 1e6 if ts else None
+            if age < 0 or (stamp is not None and stamp < cutoff):
+                archived.append(job.id)
+        count = 0
+        for start in range(0, len(archived), 500):
+            chunk = archived[start:start + 500]
+            count += await self.config.run(self.config.store.archive_jobs, chunk)
+            for job_id in chunk:
+                self.events.publish(job_id, "archived", 0, (), removed=True)
+        return count, left
+
+    async def set_drained(self, drained: bool) -> None:
+        await self.config.run(self.config.store.set_meta, DRAIN_KEY, "1" if drained else "0")
+        self.drained = drained
+
+    def set_max_running(self, value: int) -> None:
+        self.max_running = value
+        self.schedule()
+
+    def rules_changed(self) -> None:
+        """Filter rules changed: re-evaluate every queued job now (Ganeti's rescheduling)."""
+        self.schedule()
 
     # -- scheduling ------------------------------------------------------------
 
-    def _schedule(self) -> None:
-        if not self._queued:
+    def schedule(self) -> None:
+        """One scheduling pass; starts jobs as tasks and cancels REJECTed ones."""
+        if self._stopping or not self.queued:
             return
-        pending = set(self._queued) | self._running
-        candidates = []
-        for job_id in self._queued:
-            job = self._live[job_id]
-            deps = {int(d[0]) for op in job.ops for d in (op.input.get("depends") or [])}
-            if not deps & pending:
-                candidates.append(job)
-        candidates.sort(key=lambda j: (j.priority, j.id))
-        free = self.max_running - len(self._running)
-        for job in candidates[: max(free, 0)]:
-            self._queued.remove(job.id)
-            self._running.add(job.id)
-            self._tasks[job.id] = asyncio.create_task(self._run(job), name=f"job-{job.id}")
+        decided = plan(
+            self.queued.values(),
+            [s.job for s in self.running.values()],
+            self.max_running,
+            self.applying,
+        )
+        for job, rule in decided.reject:
+            log.debug("Cancelling job %d because it was REJECTed by filter rule %s", job.id, rule.uuid)
+            del self.queued[job.id]
+            self._finish_canceled(job, result=None)
+            self.writer.update_soon(job)
+            self.changed(job)
+        for job in decided.start:
+            del self.queued[job.id]
+            self.running[job.id] = self.runner.start(job)
 
-    async def _run(self, job: Job) -> None:
-        try:
-            for index, op in enumerate(job.ops):
-                if op.status.finalised:
-                    continue
-                await self._run_opcode(job, index, op)
-                if op.status != OpStatus.SUCCESS:
-                    ts = now_ts()
-                    for later in job.ops[index + 1:]:
-                        if op.status == OpStatus.CANCELED:
-                            later.status, later.result = OpStatus.CANCELED, "Job canceled by request"
-                        else:
-                            later.status = OpStatus.ERROR
-                            later.result = OpExecError("Preceding opcode failed").encode()
-                        later.end_timestamp = ts
-                    break
-            job.end_timestamp = now_ts()
-            await self._persist(job)
-        except Exception:
-            log.exception("job %d failed unexpectedly", job.id)
-        finally:
-            self.locks.release_all(job.id)
-            self._running.discard(job.id)
-            self._tasks.pop(job.id, None)
-            self._live.pop(job.id, None)
-            self._secrets.pop(job.id, None)
-            self._notify(job)
-            self._schedule()
-
-    async def _check_dependencies(self, job: Job, index: int, op: QueuedOpCode) -> OpStatus | None:
-        for dep_id, wanted in (op.input.get("depends") or []):
-            dep_id = int(dep_id)
-            if dep_id == job.id:
-                raise OpExecError("Job can't depend on itself")
-            dep = await self.get(dep_id)
-            if dep is None:
-                raise OpExecError(f"Dependency error: Job {dep_id} not found")
-            status = dep.status
-            if status == OpStatus.CANCELED and "canceled" not in wanted:
-                job.add_log(index, f"Dependency job {dep_id} was cancelled")
-                return OpStatus.CANCELED
-            if wanted and str(status) not in wanted:
-                raise OpExecError(
-                    f"Dependency job {dep_id} finished with status '{status}', not one of "
-                    f"'{', '.join(wanted)}' as required"
-                )
-            job.add_log(index, f"Dependency job {dep_id} finished with status '{status}'")
-        return None
-
-    async def _run_opcode(self, job: Job, index: int, op: QueuedOpCode) -> None:
-        ts = now_ts()
-        op.status, op.start_timestamp = OpStatus.WAITING, ts
-        job.start_timestamp = job.start_timestamp or ts
-        await self._persist(job)
-        self._notify(job)
-
-        def feedback(message: str) -> None:
-            job.add_log(index, message)
-            self._persist_soon(job)
-            self._notify(job)
-
-        try:
-            if await self._check_dependencies(job, index, op) == OpStatus.CANCELED:
-                op.status, op.result = OpStatus.CANCELED, "Job canceled by request"
-            else:
-                op.result = await self._execute(job, index, op, feedback)
-                op.status = OpStatus.SUCCESS
-        except GanetiError as exc:
-            op.status, op.result = OpStatus.ERROR, exc.encode()
-        except Exception as exc:
-            log.exception("opcode %s of job %d raised", op.input["OP_ID"], job.id)
-            op.status, op.result = OpStatus.ERROR, OpExecError(str(exc)).encode()
-        finally:
-            self.locks.release_all(job.id)
-        op.end_timestamp = now_ts()
-        await self._persist(job)
-        self._notify(job)
-
-    async def _execute(
-        self, job: Job, index: int, op: QueuedOpCode, feedback: Callable[[str], None]
-    ) -> Any:
-        assert self.context_factory is not None
-        op_id = op.input["OP_ID"]
-        lu_class = LU_REGISTRY.get(op_id)
-        if lu_class is None:
-            raise OpExecError(f"Opcode {op_id} is not implemented")
-        secrets = self._secrets.get(job.id, {}).get(index, {})
-        if _has_redacted_secrets(op.input) and not secrets:
-            raise OpExecError("Please re-submit secret parameters to job.")
-        lu: LogicalUnit = lu_class(self.context_factory(job, index, feedback), op.input, secrets)
-        await lu.expand_names()
-        for level in LEVELS:
-            wants = await lu.needed_locks(level)
-            await self.locks.acquire(job.id, wants, op.priority)
-        op.status, op.exec_timestamp = OpStatus.RUNNING, now_ts()
-        await self._persist(job)
-        self._notify(job)
-        try:
-            await lu.check_prereq()
-        except RpcError as exc:
-            raise OpPrereqError(exc.message, "environment_error") from None
-        if op.input.get("dry_run"):
-            feedback(" - INFO: dry-run mode requested, not actually executing the operation")
-            return None
-        try:
-            return await lu.exec()
-        except RpcError as exc:
-            raise OpExecError(exc.message) from None
+    def finished(self, job: Job) -> None:
+        """Called by the runner when a handed-over job is done."""
+        self.running.pop(job.id, None)
+        self.live.pop(job.id, None)
+        self.secrets.pop(job.id, None)
+        self.locks.release_all(job.id)
+        self.changed(job)
+        self.schedule()
 
     # -- shutdown --------------------------------------------------------------
 
     async def stop(self) -> None:
         """Stop running jobs where they are: a restart treats them as a crash would."""
-        self.max_running = 0
-        tasks = list(self._tasks.values())
+        self._stopping = True
+        tasks = [s.task for s in self.running.values()]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        await self.writer.drain()
 
 
-def _absolute(dep: list[Any], job_id: int) -> list[Any]:
-    target = int(dep[0])
-    if target < 0:
-        target = job_id + target
-        if target < 0:
-            raise OpCodeError(f"Invalid value for job ID ' {dep[0]}'")
-    return [target, dep[1]]
+def _user_reason(job: Job) -> str:
+    for entry in job.ops[0].input.get("reason", []) if job.ops else []:
+        if entry[0] == "gnt:user":
+            return str(entry[1])
+    return ""
 
 
-def _has_redacted_secrets(op: dict[str, Any]) -> bool:
-    opdef = opcodes.REGISTRY[op["OP_ID"]]
-    for f in opdef.fields:
-        value = op.get(f.name)
-        if f.secret and value is not None:
-            if value == opcodes.REDACTED or (isinstance(value, dict) and opcodes.REDACTED in value.values()):
-                return True
-    return False
+def _prepare(ops: Any, extra: dict[int, dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]:
+    """Validate one job's opcodes; split their secrets off."""
+    if not isinstance(ops, list):
+        raise OpCodeError("a job must be a list of opcodes")
+    stored_ops: list[dict[str, Any]] = []
+    job_secrets: dict[int, dict[str, Any]] = {}
+    for op_index, raw in enumerate(ops):
+        if isinstance(raw, dict) and op_index in extra:
+            raw = {**raw, **extra[op_index]}
+        stored, op_secrets = opcodes.split_secrets(opcodes.validate(raw))
+        if op_secrets:
+            job_secrets[op_index] = op_secrets
+        stored_ops.append(stored)
+    return stored_ops, job_secrets
 
 
-def _log_failure(fut: asyncio.Future[Any]) -> None:
-    if not fut.cancelled() and fut.exception() is not None:
-        log.error("could not write a job update: %s", fut.exception())
+class _Builder:
+    """Builds the stored job once its id is known: luxid's reason entry, absolute dependencies."""
+
+    def __init__(self, ops: list[dict[str, Any]], received: list[int], received_ns: int) -> None:
+        self.ops, self.received, self.received_ns = ops, received, received_ns
+        self.built: dict[str, Any] = {}
+
+    def __call__(self, job_id: int) -> dict[str, Any]:
+        ops, received, received_ns = self.ops, self.received, self.received_ns
+        queued = []
+        for i, op in enumerate(ops):
+            op = dict(op)
+            op["reason"] = [
+                *op["reason"],
+                [opcodes.REGISTRY[op["OP_ID"]].reason_source, f"job={job_id};index={i}", received_ns],
+            ]
+            if op.get("depends"):
+                op["depends"] = [[_absolute(int(d[0]), job_id), d[1]] for d in op["depends"]]
+            queued.append(QueuedOpCode(op, priority=op["priority"]))
+        self.built = Job(job_id, queued, received_timestamp=received).to_dict()
+        return self.built
+
+
+def _absolute(target: int, job_id: int) -> int:
+    # A relative id that points before job 1 is kept negative: the runner fails
+    # the job with "Dependency error" instead of failing a whole shared commit.
+    return job_id + target if target < 0 else target
