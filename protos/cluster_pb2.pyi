@@ -6,6 +6,168 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class WatchQueueRequest(_message.Message):
+    __slots__ = ("after_seq", "epoch")
+    AFTER_SEQ_FIELD_NUMBER: _ClassVar[int]
+    EPOCH_FIELD_NUMBER: _ClassVar[int]
+    after_seq: int
+    epoch: str
+    def __init__(self, after_seq: _Optional[int] = ..., epoch: _Optional[str] = ...) -> None: ...
+
+class QueueUpdate(_message.Message):
+    __slots__ = ("seq", "epoch", "snapshot", "snapshot_end", "job_id", "status", "priority", "summary", "removed", "reason")
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    EPOCH_FIELD_NUMBER: _ClassVar[int]
+    SNAPSHOT_FIELD_NUMBER: _ClassVar[int]
+    SNAPSHOT_END_FIELD_NUMBER: _ClassVar[int]
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    PRIORITY_FIELD_NUMBER: _ClassVar[int]
+    SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    REMOVED_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    seq: int
+    epoch: str
+    snapshot: bool
+    snapshot_end: bool
+    job_id: int
+    status: str
+    priority: int
+    summary: _containers.RepeatedScalarFieldContainer[str]
+    removed: bool
+    reason: str
+    def __init__(self, seq: _Optional[int] = ..., epoch: _Optional[str] = ..., snapshot: _Optional[bool] = ..., snapshot_end: _Optional[bool] = ..., job_id: _Optional[int] = ..., status: _Optional[str] = ..., priority: _Optional[int] = ..., summary: _Optional[_Iterable[str]] = ..., removed: _Optional[bool] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class CancelJobRequest(_message.Message):
+    __slots__ = ("job_id", "kill")
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    KILL_FIELD_NUMBER: _ClassVar[int]
+    job_id: int
+    kill: bool
+    def __init__(self, job_id: _Optional[int] = ..., kill: _Optional[bool] = ...) -> None: ...
+
+class JobControlReply(_message.Message):
+    __slots__ = ("success", "message")
+    SUCCESS_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    success: bool
+    message: str
+    def __init__(self, success: _Optional[bool] = ..., message: _Optional[str] = ...) -> None: ...
+
+class ChangeJobPriorityRequest(_message.Message):
+    __slots__ = ("job_id", "priority")
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    PRIORITY_FIELD_NUMBER: _ClassVar[int]
+    job_id: int
+    priority: int
+    def __init__(self, job_id: _Optional[int] = ..., priority: _Optional[int] = ...) -> None: ...
+
+class ArchiveJobRequest(_message.Message):
+    __slots__ = ("job_id",)
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    job_id: int
+    def __init__(self, job_id: _Optional[int] = ...) -> None: ...
+
+class AutoArchiveJobsRequest(_message.Message):
+    __slots__ = ("age", "timeout")
+    AGE_FIELD_NUMBER: _ClassVar[int]
+    TIMEOUT_FIELD_NUMBER: _ClassVar[int]
+    age: int
+    timeout: float
+    def __init__(self, age: _Optional[int] = ..., timeout: _Optional[float] = ...) -> None: ...
+
+class AutoArchiveJobsReply(_message.Message):
+    __slots__ = ("archived", "left")
+    ARCHIVED_FIELD_NUMBER: _ClassVar[int]
+    LEFT_FIELD_NUMBER: _ClassVar[int]
+    archived: int
+    left: int
+    def __init__(self, archived: _Optional[int] = ..., left: _Optional[int] = ...) -> None: ...
+
+class SetDrainFlagRequest(_message.Message):
+    __slots__ = ("drained",)
+    DRAINED_FIELD_NUMBER: _ClassVar[int]
+    drained: bool
+    def __init__(self, drained: _Optional[bool] = ...) -> None: ...
+
+class SetDrainFlagReply(_message.Message):
+    __slots__ = ("drained",)
+    DRAINED_FIELD_NUMBER: _ClassVar[int]
+    drained: bool
+    def __init__(self, drained: _Optional[bool] = ...) -> None: ...
+
+class QueryLocksRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class LockInfo(_message.Message):
+    __slots__ = ("name", "mode", "owners", "pending")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    OWNERS_FIELD_NUMBER: _ClassVar[int]
+    PENDING_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    mode: str
+    owners: _containers.RepeatedScalarFieldContainer[int]
+    pending: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., mode: _Optional[str] = ..., owners: _Optional[_Iterable[int]] = ..., pending: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class QueryLocksReply(_message.Message):
+    __slots__ = ("locks",)
+    LOCKS_FIELD_NUMBER: _ClassVar[int]
+    locks: _containers.RepeatedCompositeFieldContainer[LockInfo]
+    def __init__(self, locks: _Optional[_Iterable[_Union[LockInfo, _Mapping]]] = ...) -> None: ...
+
+class ReplaceFilterRequest(_message.Message):
+    __slots__ = ("uuid", "priority", "predicates_json", "action_json", "reason_json")
+    UUID_FIELD_NUMBER: _ClassVar[int]
+    PRIORITY_FIELD_NUMBER: _ClassVar[int]
+    PREDICATES_JSON_FIELD_NUMBER: _ClassVar[int]
+    ACTION_JSON_FIELD_NUMBER: _ClassVar[int]
+    REASON_JSON_FIELD_NUMBER: _ClassVar[int]
+    uuid: str
+    priority: int
+    predicates_json: str
+    action_json: str
+    reason_json: str
+    def __init__(self, uuid: _Optional[str] = ..., priority: _Optional[int] = ..., predicates_json: _Optional[str] = ..., action_json: _Optional[str] = ..., reason_json: _Optional[str] = ...) -> None: ...
+
+class ReplaceFilterReply(_message.Message):
+    __slots__ = ("uuid",)
+    UUID_FIELD_NUMBER: _ClassVar[int]
+    uuid: str
+    def __init__(self, uuid: _Optional[str] = ...) -> None: ...
+
+class DeleteFilterRequest(_message.Message):
+    __slots__ = ("uuid",)
+    UUID_FIELD_NUMBER: _ClassVar[int]
+    uuid: str
+    def __init__(self, uuid: _Optional[str] = ...) -> None: ...
+
+class DeleteFilterReply(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class QueryFiltersRequest(_message.Message):
+    __slots__ = ("uuids",)
+    UUIDS_FIELD_NUMBER: _ClassVar[int]
+    uuids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, uuids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class QueryFiltersReply(_message.Message):
+    __slots__ = ("rules_json",)
+    RULES_JSON_FIELD_NUMBER: _ClassVar[int]
+    rules_json: str
+    def __init__(self, rules_json: _Optional[str] = ...) -> None: ...
+
+class FilterDryRunReply(_message.Message):
+    __slots__ = ("matches_json", "watermark")
+    MATCHES_JSON_FIELD_NUMBER: _ClassVar[int]
+    WATERMARK_FIELD_NUMBER: _ClassVar[int]
+    matches_json: str
+    watermark: int
+    def __init__(self, matches_json: _Optional[str] = ..., watermark: _Optional[int] = ...) -> None: ...
+
 class SubmitJobRequest(_message.Message):
     __slots__ = ("ops_json", "secrets_json")
     class SecretsJsonEntry(_message.Message):
@@ -28,10 +190,12 @@ class SubmitJobReply(_message.Message):
     def __init__(self, job_id: _Optional[int] = ...) -> None: ...
 
 class GetJobsRequest(_message.Message):
-    __slots__ = ("job_ids",)
+    __slots__ = ("job_ids", "include_archived")
     JOB_IDS_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_ARCHIVED_FIELD_NUMBER: _ClassVar[int]
     job_ids: _containers.RepeatedScalarFieldContainer[int]
-    def __init__(self, job_ids: _Optional[_Iterable[int]] = ...) -> None: ...
+    include_archived: bool
+    def __init__(self, job_ids: _Optional[_Iterable[int]] = ..., include_archived: _Optional[bool] = ...) -> None: ...
 
 class LogEntry(_message.Message):
     __slots__ = ("serial", "timestamp", "type", "message", "opcode_index")

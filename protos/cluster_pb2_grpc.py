@@ -49,6 +49,61 @@ class ClusterStub:
                 request_serializer=protos_dot_cluster__pb2.WatchJobRequest.SerializeToString,
                 response_deserializer=protos_dot_cluster__pb2.JobEvent.FromString,
                 _registered_method=True)
+        self.WatchQueue = channel.unary_stream(
+                '/ganeti_shell.cluster.Cluster/WatchQueue',
+                request_serializer=protos_dot_cluster__pb2.WatchQueueRequest.SerializeToString,
+                response_deserializer=protos_dot_cluster__pb2.QueueUpdate.FromString,
+                _registered_method=True)
+        self.CancelJob = channel.unary_unary(
+                '/ganeti_shell.cluster.Cluster/CancelJob',
+                request_serializer=protos_dot_cluster__pb2.CancelJobRequest.SerializeToString,
+                response_deserializer=protos_dot_cluster__pb2.JobControlReply.FromString,
+                _registered_method=True)
+        self.ChangeJobPriority = channel.unary_unary(
+                '/ganeti_shell.cluster.Cluster/ChangeJobPriority',
+                request_serializer=protos_dot_cluster__pb2.ChangeJobPriorityRequest.SerializeToString,
+                response_deserializer=protos_dot_cluster__pb2.JobControlReply.FromString,
+                _registered_method=True)
+        self.ArchiveJob = channel.unary_unary(
+                '/ganeti_shell.cluster.Cluster/ArchiveJob',
+                request_serializer=protos_dot_cluster__pb2.ArchiveJobRequest.SerializeToString,
+                response_deserializer=protos_dot_cluster__pb2.JobControlReply.FromString,
+                _registered_method=True)
+        self.AutoArchiveJobs = channel.unary_unary(
+                '/ganeti_shell.cluster.Cluster/AutoArchiveJobs',
+                request_serializer=protos_dot_cluster__pb2.AutoArchiveJobsRequest.SerializeToString,
+                response_deserializer=protos_dot_cluster__pb2.AutoArchiveJobsReply.FromString,
+                _registered_method=True)
+        self.SetDrainFlag = channel.unary_unary(
+                '/ganeti_shell.cluster.Cluster/SetDrainFlag',
+                request_serializer=protos_dot_cluster__pb2.SetDrainFlagRequest.SerializeToString,
+                response_deserializer=protos_dot_cluster__pb2.SetDrainFlagReply.FromString,
+                _registered_method=True)
+        self.QueryLocks = channel.unary_unary(
+                '/ganeti_shell.cluster.Cluster/QueryLocks',
+                request_serializer=protos_dot_cluster__pb2.QueryLocksRequest.SerializeToString,
+                response_deserializer=protos_dot_cluster__pb2.QueryLocksReply.FromString,
+                _registered_method=True)
+        self.ReplaceFilter = channel.unary_unary(
+                '/ganeti_shell.cluster.Cluster/ReplaceFilter',
+                request_serializer=protos_dot_cluster__pb2.ReplaceFilterRequest.SerializeToString,
+                response_deserializer=protos_dot_cluster__pb2.ReplaceFilterReply.FromString,
+                _registered_method=True)
+        self.DeleteFilter = channel.unary_unary(
+                '/ganeti_shell.cluster.Cluster/DeleteFilter',
+                request_serializer=protos_dot_cluster__pb2.DeleteFilterRequest.SerializeToString,
+                response_deserializer=protos_dot_cluster__pb2.DeleteFilterReply.FromString,
+                _registered_method=True)
+        self.QueryFilters = channel.unary_unary(
+                '/ganeti_shell.cluster.Cluster/QueryFilters',
+                request_serializer=protos_dot_cluster__pb2.QueryFiltersRequest.SerializeToString,
+                response_deserializer=protos_dot_cluster__pb2.QueryFiltersReply.FromString,
+                _registered_method=True)
+        self.FilterDryRun = channel.unary_unary(
+                '/ganeti_shell.cluster.Cluster/FilterDryRun',
+                request_serializer=protos_dot_cluster__pb2.ReplaceFilterRequest.SerializeToString,
+                response_deserializer=protos_dot_cluster__pb2.FilterDryRunReply.FromString,
+                _registered_method=True)
         self.Query = channel.unary_unary(
                 '/ganeti_shell.cluster.Cluster/Query',
                 request_serializer=protos_dot_cluster__pb2.QueryRequest.SerializeToString,
@@ -78,6 +133,75 @@ class ClusterServicer:
 
     def WatchJob(self, request, context):
         """Streams one job's log entries and status changes until it ends.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WatchQueue(self, request, context):
+        """Every job status change, resumable from a sequence number.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CancelJob(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ChangeJobPriority(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ArchiveJob(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AutoArchiveJobs(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetDrainFlag(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def QueryLocks(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReplaceFilter(self, request, context):
+        """Job filter rules (Ganeti's gnt-filter / RAPI /2/filters).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteFilter(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def QueryFilters(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def FilterDryRun(self, request, context):
+        """Which queued and running jobs a rule would match now, and what it would do to each.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -113,6 +237,61 @@ def add_ClusterServicer_to_server(servicer, server):
                     servicer.WatchJob,
                     request_deserializer=protos_dot_cluster__pb2.WatchJobRequest.FromString,
                     response_serializer=protos_dot_cluster__pb2.JobEvent.SerializeToString,
+            ),
+            'WatchQueue': grpc.unary_stream_rpc_method_handler(
+                    servicer.WatchQueue,
+                    request_deserializer=protos_dot_cluster__pb2.WatchQueueRequest.FromString,
+                    response_serializer=protos_dot_cluster__pb2.QueueUpdate.SerializeToString,
+            ),
+            'CancelJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.CancelJob,
+                    request_deserializer=protos_dot_cluster__pb2.CancelJobRequest.FromString,
+                    response_serializer=protos_dot_cluster__pb2.JobControlReply.SerializeToString,
+            ),
+            'ChangeJobPriority': grpc.unary_unary_rpc_method_handler(
+                    servicer.ChangeJobPriority,
+                    request_deserializer=protos_dot_cluster__pb2.ChangeJobPriorityRequest.FromString,
+                    response_serializer=protos_dot_cluster__pb2.JobControlReply.SerializeToString,
+            ),
+            'ArchiveJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.ArchiveJob,
+                    request_deserializer=protos_dot_cluster__pb2.ArchiveJobRequest.FromString,
+                    response_serializer=protos_dot_cluster__pb2.JobControlReply.SerializeToString,
+            ),
+            'AutoArchiveJobs': grpc.unary_unary_rpc_method_handler(
+                    servicer.AutoArchiveJobs,
+                    request_deserializer=protos_dot_cluster__pb2.AutoArchiveJobsRequest.FromString,
+                    response_serializer=protos_dot_cluster__pb2.AutoArchiveJobsReply.SerializeToString,
+            ),
+            'SetDrainFlag': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetDrainFlag,
+                    request_deserializer=protos_dot_cluster__pb2.SetDrainFlagRequest.FromString,
+                    response_serializer=protos_dot_cluster__pb2.SetDrainFlagReply.SerializeToString,
+            ),
+            'QueryLocks': grpc.unary_unary_rpc_method_handler(
+                    servicer.QueryLocks,
+                    request_deserializer=protos_dot_cluster__pb2.QueryLocksRequest.FromString,
+                    response_serializer=protos_dot_cluster__pb2.QueryLocksReply.SerializeToString,
+            ),
+            'ReplaceFilter': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReplaceFilter,
+                    request_deserializer=protos_dot_cluster__pb2.ReplaceFilterRequest.FromString,
+                    response_serializer=protos_dot_cluster__pb2.ReplaceFilterReply.SerializeToString,
+            ),
+            'DeleteFilter': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteFilter,
+                    request_deserializer=protos_dot_cluster__pb2.DeleteFilterRequest.FromString,
+                    response_serializer=protos_dot_cluster__pb2.DeleteFilterReply.SerializeToString,
+            ),
+            'QueryFilters': grpc.unary_unary_rpc_method_handler(
+                    servicer.QueryFilters,
+                    request_deserializer=protos_dot_cluster__pb2.QueryFiltersRequest.FromString,
+                    response_serializer=protos_dot_cluster__pb2.QueryFiltersReply.SerializeToString,
+            ),
+            'FilterDryRun': grpc.unary_unary_rpc_method_handler(
+                    servicer.FilterDryRun,
+                    request_deserializer=protos_dot_cluster__pb2.ReplaceFilterRequest.FromString,
+                    response_serializer=protos_dot_cluster__pb2.FilterDryRunReply.SerializeToString,
             ),
             'Query': grpc.unary_unary_rpc_method_handler(
                     servicer.Query,
@@ -206,6 +385,303 @@ class Cluster:
             '/ganeti_shell.cluster.Cluster/WatchJob',
             protos_dot_cluster__pb2.WatchJobRequest.SerializeToString,
             protos_dot_cluster__pb2.JobEvent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WatchQueue(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/ganeti_shell.cluster.Cluster/WatchQueue',
+            protos_dot_cluster__pb2.WatchQueueRequest.SerializeToString,
+            protos_dot_cluster__pb2.QueueUpdate.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CancelJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ganeti_shell.cluster.Cluster/CancelJob',
+            protos_dot_cluster__pb2.CancelJobRequest.SerializeToString,
+            protos_dot_cluster__pb2.JobControlReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ChangeJobPriority(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ganeti_shell.cluster.Cluster/ChangeJobPriority',
+            protos_dot_cluster__pb2.ChangeJobPriorityRequest.SerializeToString,
+            protos_dot_cluster__pb2.JobControlReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ArchiveJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ganeti_shell.cluster.Cluster/ArchiveJob',
+            protos_dot_cluster__pb2.ArchiveJobRequest.SerializeToString,
+            protos_dot_cluster__pb2.JobControlReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AutoArchiveJobs(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ganeti_shell.cluster.Cluster/AutoArchiveJobs',
+            protos_dot_cluster__pb2.AutoArchiveJobsRequest.SerializeToString,
+            protos_dot_cluster__pb2.AutoArchiveJobsReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetDrainFlag(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ganeti_shell.cluster.Cluster/SetDrainFlag',
+            protos_dot_cluster__pb2.SetDrainFlagRequest.SerializeToString,
+            protos_dot_cluster__pb2.SetDrainFlagReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def QueryLocks(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ganeti_shell.cluster.Cluster/QueryLocks',
+            protos_dot_cluster__pb2.QueryLocksRequest.SerializeToString,
+            protos_dot_cluster__pb2.QueryLocksReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReplaceFilter(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ganeti_shell.cluster.Cluster/ReplaceFilter',
+            protos_dot_cluster__pb2.ReplaceFilterRequest.SerializeToString,
+            protos_dot_cluster__pb2.ReplaceFilterReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteFilter(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ganeti_shell.cluster.Cluster/DeleteFilter',
+            protos_dot_cluster__pb2.DeleteFilterRequest.SerializeToString,
+            protos_dot_cluster__pb2.DeleteFilterReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def QueryFilters(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ganeti_shell.cluster.Cluster/QueryFilters',
+            protos_dot_cluster__pb2.QueryFiltersRequest.SerializeToString,
+            protos_dot_cluster__pb2.QueryFiltersReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def FilterDryRun(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ganeti_shell.cluster.Cluster/FilterDryRun',
+            protos_dot_cluster__pb2.ReplaceFilterRequest.SerializeToString,
+            protos_dot_cluster__pb2.FilterDryRunReply.FromString,
             options,
             channel_credentials,
             insecure,

@@ -115,9 +115,14 @@ class ClusterClient:
         )
         return int(self._call(self._stub.SubmitJob, request).job_id)
 
-    def get_jobs(self, job_ids: list[int] | None = None) -> tuple[list[dict[str, Any]], list[int]]:
+    def get_jobs(
+        self, job_ids: list[int] | None = None, include_archived: bool = False
+    ) -> tuple[list[dict[str, Any]], list[int]]:
         """Jobs in Ganeti's query fields, and the requested ids that do not exist."""
-        reply = self._call(self._stub.GetJobs, cluster_pb2.GetJobsRequest(job_ids=job_ids or []))
+        reply = self._call(
+            self._stub.GetJobs,
+            cluster_pb2.GetJobsRequest(job_ids=job_ids or [], include_archived=include_archived),
+        )
         return [json.loads(j.job_json) for j in reply.jobs], list(reply.missing)
 
     def get_job(self, job_id: int) -> dict[str, Any]:
@@ -146,6 +151,44 @@ class ClusterClient:
             if final is not None:
                 return final
         return self.get_job(job_id)
+
+    def cancel_job(self, job_id: int, kill: bool = False) -> tuple[bool, str]:
+        reply = self._call(self._stub.CancelJob, cluster_pb2.CancelJobRequest(job_id=job_id, kill=kill))
+        return reply.success, reply.message
+
+    def change_job_priority(self, job_id: int, priority: int) -> tuple[bool, str]:
+        reply = self._call(
+            self._stub.ChangeJobPriority,
+            cluster_pb2.ChangeJobPriorityRequest(job_id=job_id, priority=priority),
+        )
+        return reply.success, reply.message
+
+    def archive_job(self, job_id: int) -> bool:
+        return bool(self._call(self._stub.ArchiveJob, cluster_pb2.ArchiveJobRequest(job_id=job_id)).success)
+
+    def autoarchive_jobs(self, age: int, timeout: float = 89.0) -> tuple[int, int]:
+        reply = self._call(
+            self._stub.AutoArchiveJobs, cluster_pb2.AutoArchiveJobsRequest(age=age, timeout=timeout)
+        )
+        return int(reply.archived), int(reply.left)
+
+    def set_drain_flag(self, drained: bool) -> bool:
+        return bool(self._call(self._stub.SetDrainFlag, cluster_pb2.SetDrainFlagRequest(drained=drained)).drained)
+
+    def query_locks(self) -> list[dict[str, Any]]:
+        reply = self._call(self._stub.QueryLocks, cluster_pb2.QueryLocksRequest())
+        return [
+            {"name": lock.name, "mode": lock.mode or None, "owner": list(lock.owners), "pending": list(lock.pending)}
+            for lock in reply.locks
+        ]
+
+    def watch_queue(self, after_seq: int = 0, epoch: str = "") -> Iterator[cluster_pb2.QueueUpdate]:
+        """Every job status change from the given position (a snapshot first when unknown)."""
+        request = cluster_pb2.WatchQueueRequest(after_seq=after_seq, epoch=epoch)
+        try:
+            yield from self._stub.WatchQueue(request)
+        except grpc.RpcError as exc:
+            raise self._error(exc) from None
 
     # -- configuration ---------------------------------------------------------
 

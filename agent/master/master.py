@@ -49,7 +49,11 @@ class Master:
             priority=job.ops[index].priority,
             log=feedback,
             submit_jobs=self.queue.submit_many,
+            cluster_changed=self._cluster_changed,
         )
+
+    def _cluster_changed(self, cluster: Any) -> None:
+        self.queue.set_max_running(int(cluster.data.get("max_running_jobs", 20)))
 
     async def start(self, socket_path: Path, tcp_listen: str | None = None) -> None:
         cluster = await self.config.cluster()

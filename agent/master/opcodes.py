@@ -193,6 +193,24 @@ _op(
     doc="Verify the nodes and instances of one node group against the nodes' state.",
 )
 _op("OP_CLUSTER_QUERY", doc="Return the cluster's properties.")
+
+
+def _is_int_gt0(v: Any) -> str | None:
+    ok = isinstance(v, int) and not isinstance(v, bool) and v > 0
+    return None if ok else "expected a positive integer"
+
+
+_op(
+    "OP_CLUSTER_SET_PARAMS",
+    Field("max_running_jobs", _is_int_gt0),
+    Field("max_tracked_jobs", _is_int_gt0),
+    Field("candidate_pool_size", _is_int_gt0),
+    Field("beparams", _is_dict),
+    Field("enabled_disk_templates", _list_of(_enum(*DISK_TEMPLATES))),
+    Field("default_iallocator", _is_str),
+    Field("mac_prefix", _STR),
+    doc="Change cluster parameters.",
+)
 _op(
     "OP_NODE_ADD",
     Field("node_name", _STR, REQUIRED),

@@ -11,6 +11,7 @@ import grpc
 
 from agent import pki
 from agent.errors import GanetiError, JobLost, OpCodeError, OpPrereqError, QueueDrained
+from agent.master.events import ResyncNeeded
 from agent.master.jobs import Job
 from agent.master.query import query
 from protos import cluster_pb2, cluster_pb2_grpc
@@ -95,15 +96,17 @@ class ClusterService(cluster_pb2_grpc.ClusterServicer):
     ) -> cluster_pb2.GetJobsReply:
         queue = self.master.queue
         if not request.job_ids:
-            return cluster_pb2.GetJobsReply(jobs=[job_message(j) for j in await queue.all_jobs()])
-        jobs, missing = [], []
+            everything = await queue.all_jobs(request.include_archived)
+            return cluster_pb2.GetJobsReply(jobs=[job_message(j) for j in everything])
+        found: list[cluster_pb2.Job] = []
+        missing: list[int] = []
         for job_id in request.job_ids:
             job = await queue.get(job_id)
             if job is None:
                 missing.append(job_id)
             else:
-                jobs.append(job_message(job))
-        return cluster_pb2.GetJobsReply(jobs=jobs, missing=missing)
+                found.append(job_message(job))
+        return cluster_pb2.GetJobsReply(jobs=found, missing=missing)
 
     async def WatchJob(
         self, request: cluster_pb2.WatchJobRequest, context: grpc.aio.ServicerContext
@@ -128,6 +131,86 @@ class ClusterService(cluster_pb2_grpc.ClusterServicer):
         except GanetiError as exc:
             await abort_with(context, exc)
 
+    async def WatchQueue(
+        self, request: cluster_pb2.WatchQueueRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[cluster_pb2.QueueUpdate]:
+        await check_caller(context)
+        queue = self.master.queue
+        events = queue.events
+        after = request.after_seq
+        try:
+            backlog = events.since(after, request.epoch) if request.epoch else None
+        except ResyncNeeded:
+            backlog = None
+        if backlog is None:
+            # A snapshot of every live job, consistent with the sequence number it ends at.
+            after = events.last_seq
+            jobs = list(queue.live.values())
+            for index, job in enumerate(sorted(jobs, key=lambda j: j.id)):
+                yield cluster_pb2.QueueUpdate(
+                    seq=after, epoch=events.epoch, snapshot=True, snapshot_end=index == len(jobs) - 1,
+                    job_id=job.id, status=str(job.status), priority=job.priority,
+                    summary=job.query()["summary"],
+                )
+            if not jobs:
+                yield cluster_pb2.QueueUpdate(seq=after, epoch=events.epoch, snapshot=True, snapshot_end=True)
+        try:
+            async for batch in events.follow(after):
+                for e in batch:
+                    yield cluster_pb2.QueueUpdate(
+                        seq=e.seq, epoch=events.epoch, job_id=e.job_id, status=e.status,
+                        priority=e.priority, summary=list(e.summary), removed=e.removed, reason=e.reason,
+                    )
+        except ResyncNeeded:
+            await context.abort(grpc.StatusCode.DATA_LOSS, "watcher fell behind the queue history; resubscribe")
+
+    @mapped
+    async def CancelJob(
+        self, request: cluster_pb2.CancelJobRequest, context: grpc.aio.ServicerContext
+    ) -> cluster_pb2.JobControlReply:
+        ok, message = await self.master.queue.cancel(request.job_id, request.kill)
+        return cluster_pb2.JobControlReply(success=ok, message=message)
+
+    @mapped
+    async def ChangeJobPriority(
+        self, request: cluster_pb2.ChangeJobPriorityRequest, context: grpc.aio.ServicerContext
+    ) -> cluster_pb2.JobControlReply:
+        ok, message = await self.master.queue.change_priority(request.job_id, request.priority)
+        return cluster_pb2.JobControlReply(success=ok, message=message)
+
+    @mapped
+    async def ArchiveJob(
+        self, request: cluster_pb2.ArchiveJobRequest, context: grpc.aio.ServicerContext
+    ) -> cluster_pb2.JobControlReply:
+        ok = await self.master.queue.archive(request.job_id)
+        return cluster_pb2.JobControlReply(success=ok)
+
+    @mapped
+    async def AutoArchiveJobs(
+        self, request: cluster_pb2.AutoArchiveJobsRequest, context: grpc.aio.ServicerContext
+    ) -> cluster_pb2.AutoArchiveJobsReply:
+        count, left = await self.master.queue.autoarchive(request.age, request.timeout or 89.0)
+        return cluster_pb2.AutoArchiveJobsReply(archived=count, left=left)
+
+    @mapped
+    async def SetDrainFlag(
+        self, request: cluster_pb2.SetDrainFlagRequest, context: grpc.aio.ServicerContext
+    ) -> cluster_pb2.SetDrainFlagReply:
+        await self.master.queue.set_drained(request.drained)
+        return cluster_pb2.SetDrainFlagReply(drained=request.drained)
+
+    @mapped
+    async def QueryLocks(
+        self, request: cluster_pb2.QueryLocksRequest, context: grpc.aio.ServicerContext
+    ) -> cluster_pb2.QueryLocksReply:
+        return cluster_pb2.QueryLocksReply(locks=[
+            cluster_pb2.LockInfo(
+                name=info.name, mode=info.mode or "", owners=list(info.owners),
+                pending=[f"{mode}:{owner}" for mode, owner in info.pending],
+            )
+            for info in self.master.queue.locks.snapshot()
+        ])
+
     @mapped
     async def Query(
         self, request: cluster_pb2.QueryRequest, context: grpc.aio.ServicerContext
@@ -145,6 +228,7 @@ class ClusterService(cluster_pb2_grpc.ClusterServicer):
         self, request: cluster_pb2.ClusterInfoRequest, context: grpc.aio.ServicerContext
     ) -> cluster_pb2.ClusterInfoReply:
         items, _ = await query(self.master.config, self.master.rpc, "cluster", [], False)
+        items[0]["drain_flag"] = self.master.queue.drained
         return cluster_pb2.ClusterInfoReply(cluster_json=json.dumps(items[0]))
 
 

@@ -43,6 +43,16 @@ class Context:
     def print(self, *parts: Any) -> None:
         print(*parts, file=self.out)
 
+    def confirm(self, question: str) -> bool:
+        """Ask a yes/no question unless ``--force``; without a terminal the answer is no."""
+        if getattr(self.args, "force", False):
+            return True
+        if not sys.stdin.isatty():
+            print(f"{question} (use -f/--force to skip this question)", file=self.err)
+            return False
+        answer = input(f"{question}\ny/[n]/?: ").strip().lower()
+        return answer in ("y", "yes")
+
     # -- jobs ------------------------------------------------------------------
 
     def _prepare(self, op: dict[str, Any]) -> dict[str, Any]:

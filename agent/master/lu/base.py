@@ -10,6 +10,7 @@ from agent.master.locks import BGL, EXCLUSIVE, SHARED
 
 if TYPE_CHECKING:
     from agent import pki
+    from agent.store import ConfigObject
     from agent.master.config import Config
     from agent.master.rpc import NodeRpc
 
@@ -25,6 +26,8 @@ class LuContext:
     priority: int
     log: Callable[[str], None]
     submit_jobs: Callable[[list[list[dict[str, Any]]]], Awaitable[list[int]]]
+    # Tell the master the cluster object changed (e.g. the running-jobs cap).
+    cluster_changed: Callable[[ConfigObject], None]
 
 
 class LogicalUnit:

@@ -212,3 +212,43 @@ class LUClusterQuery(LogicalUnit):
     async def exec(self) -> Any:
         cluster = await self.ctx.config.cluster()
         return cluster.to_dict()
+
+
+@logical_unit
+class LUClusterSetParams(LogicalUnit):
+    op_id = "OP_CLUSTER_SET_PARAMS"
+    needs_bgl = True
+
+    async def check_prereq(self) -> None:
+        from agent.errors import OpPrereqError
+
+        changes = {k: self.op[k] for k in _SETTABLE if k in self.op}
+        if not changes:
+            raise OpPrereqError("Please give at least one of the parameters", "wrong_input")
+        templates = changes.get("enabled_disk_templates")
+        if templates is not None and not templates:
+            raise OpPrereqError("At least one disk template must be enabled", "wrong_input")
+        self.changes = changes
+
+    async def exec(self) -> Any:
+        from agent.master.lu.instance import normalise_beparams
+        from agent.store import Put
+
+        cluster = await self.ctx.config.cluster()
+        changed = cluster.copy()
+        for key, value in self.changes.items():
+            if key == "beparams":
+                default = dict(changed.data["beparams"]["default"])
+                default.update(normalise_beparams(value))
+                changed.data["beparams"] = {"default": default}
+            else:
+                changed.data[key] = value
+        (stored,) = await self.ctx.config.commit([Put(changed)])
+        self.ctx.cluster_changed(stored)
+        return None
+
+
+_SETTABLE = (
+    "max_running_jobs", "max_tracked_jobs", "candidate_pool_size", "beparams",
+    "enabled_disk_templates", "default_iallocator", "mac_prefix",
+)

@@ -6,9 +6,11 @@ import socket
 from pathlib import Path
 from typing import Any
 
+from agent.errors import OpPrereqError
+from shell.cli.commands._util import parse_kv
 from shell.cli.context import Context, job_results
 from shell.cli.format import info_tree, to_json
-from shell.cli.tree import INFO_JSON, Arg, Command, Group, Option, register
+from shell.cli.tree import INFO_JSON, Arg, Command, Group, Option, UsageError, register
 
 
 def init(ctx: Context) -> int:
@@ -45,6 +47,7 @@ def info(ctx: Context) -> int:
             "candidate pool size": cluster.get("candidate_pool_size"),
             "maximal number of jobs running simultaneously": cluster.get("max_running_jobs"),
             "maximal number of jobs simultaneously tracked by the scheduler": cluster.get("max_tracked_jobs"),
+            "job queue drained": bool(cluster.get("drain_flag")),
             "mac prefix": cluster.get("mac_prefix"),
             "default instance allocator": cluster.get("default_iallocator") or "",
             "enabled disk templates": ", ".join(cluster["enabled_disk_templates"]),
@@ -88,6 +91,48 @@ def verify(ctx: Context) -> int:
     return 1 if failed or bad else 0
 
 
+def queue(ctx: Context) -> int:
+    action = ctx.args.action
+    if action == "drain":
+        ctx.client.set_drain_flag(True)
+    elif action == "undrain":
+        ctx.client.set_drain_flag(False)
+    elif action == "info":
+        drained = ctx.client.cluster_info().get("drain_flag")
+        ctx.print(f"The drain flag is {'set' if drained else 'unset'}")
+    else:
+        raise OpPrereqError(f"Command '{action}' is not valid.", "wrong_input")
+    return 0
+
+
+def modify(ctx: Context) -> int:
+    a = ctx.args
+    op: dict[str, Any] = {"OP_ID": "OP_CLUSTER_SET_PARAMS"}
+    for key in ("max_running_jobs", "max_tracked_jobs", "candidate_pool_size", "default_iallocator",
+                "mac_prefix"):
+        value = getattr(a, key)
+        if value is not None:
+            op[key] = value
+    if a.backend_parameters:
+        op["beparams"] = parse_kv(a.backend_parameters, "backend parameters")
+    if a.enabled_disk_templates:
+        op["enabled_disk_templates"] = [t for t in a.enabled_disk_templates.split(",") if t]
+    if len(op) == 1:
+        raise OpPrereqError("Please give at least one of the parameters.", "wrong_input")
+    ctx.submit([op])
+    return 0
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise UsageError(f"invalid integer value: '{text}'") from None
+    if value <= 0:
+        raise UsageError(f"must be a positive integer: '{text}'")
+    return value
+
+
 register(Group("cluster", "gnt-cluster", "Cluster administration", (
     Command("init", "Create a new cluster with this machine's agent as master node", init,
             options=(
@@ -107,5 +152,17 @@ register(Group("cluster", "gnt-cluster", "Cluster administration", (
                 Option(("--no-nplus1-mem",), "skip the N+1 memory check", action="store_true"),
                 Option(("-g", "--node-group"), "verify only this node group", dest="nodegroup", metavar="GROUP"),
                 Option(("-v", "--verbose"), "verbose output", action="count"),
+            )),
+    Command("queue", "Drain, undrain or show the job queue's drain flag", queue,
+            args=(Arg("action", "drain, undrain or info"),)),
+    Command("modify", "Change cluster parameters", modify, submits_job=True,
+            options=(
+                Option(("--max-running-jobs",), "how many jobs may run at once", type=_positive, metavar="N"),
+                Option(("--max-tracked-jobs",), "how many running jobs are tracked", type=_positive, metavar="N"),
+                Option(("-C", "--candidate-pool-size"), "master candidates to keep", type=_positive, metavar="N"),
+                Option(("-I", "--default-iallocator"), "default instance allocator", metavar="NAME"),
+                Option(("--mac-prefix",), "prefix of generated MAC addresses", metavar="PREFIX"),
+                Option(("-B", "--backend-parameters"), "default backend parameters", metavar="PARAMS"),
+                Option(("--enabled-disk-templates",), "comma-separated disk templates", metavar="LIST"),
             )),
 )))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from agent.errors import OpCodeError
@@ -147,23 +146,13 @@ def info(ctx: Context) -> int:
     return 0
 
 
-def _confirm(ctx: Context, question: str) -> bool:
-    if ctx.args.force:
-        return True
-    if not sys.stdin.isatty():
-        print(f"{question} (use -f/--force to skip this question)", file=ctx.err)
-        return False
-    answer = input(f"{question}\ny/[n]/?: ").strip().lower()
-    return answer in ("y", "yes")
-
-
 def remove(ctx: Context) -> int:
     a = ctx.args
     question = (
         f"This will remove the volumes of the instance {a.name} (including mirrors), thus "
         "removing all the data of the instance. Continue?"
     )
-    if not _confirm(ctx, question):
+    if not ctx.confirm(question):
         return EXIT_DECLINED
     ctx.submit([{
         "OP_ID": "OP_INSTANCE_REMOVE", "instance_name": a.name,

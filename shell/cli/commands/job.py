@@ -1,4 +1,4 @@
-"""gnt-job: list, list-fields, info, watch."""
+"""gnt-job: list, list-fields, info, watch, wait, cancel, change-priority, archive, autoarchive."""
 
 from __future__ import annotations
 
@@ -32,7 +32,10 @@ STATUS_FILTERS = {
 def list_jobs(ctx: Context) -> int:
     a = ctx.args
     names = select("job", a.fields)
-    jobs, _ = ctx.client.get_jobs(_ids(a.ids))
+    wants_archived = a.archived or "archived" in names
+    if a.archived and "archived" not in names:
+        names.append("archived")
+    jobs, _ = ctx.client.get_jobs(_ids(a.ids), include_archived=wants_archived)
     if a.status_filter:
         jobs = [j for j in jobs if j["status"] in STATUS_FILTERS[a.status_filter]]
     return print_list("job", jobs, names, headers=not a.no_headers, separator=a.separator,
@@ -100,19 +103,125 @@ def info(ctx: Context) -> int:
     return 0
 
 
-def watch(ctx: Context) -> int:
+def _follow(ctx: Context, show: bool) -> int:
     (job_id,) = _ids([ctx.args.id])
-    header = f"Output from job {job_id} follows"
-    ctx.print(header)
-    ctx.print("-" * len(header))
+    if show:
+        header = f"Output from job {job_id} follows"
+        ctx.print(header)
+        ctx.print("-" * len(header))
     try:
-        job = ctx.client.wait_job(job_id, lambda line: ctx.print(f"{time.ctime(line.timestamp)} {line.message}"))
+        job = ctx.client.wait_job(
+            job_id, (lambda line: ctx.print(f"{time.ctime(line.timestamp)} {line.message}")) if show else None
+        )
         job_results(job)
     except GanetiError as exc:
         print(f"Job {job_id} failed: {format_error(exc)}", file=ctx.err)
         return 1
     return 0
 
+
+def watch(ctx: Context) -> int:
+    return _follow(ctx, show=True)
+
+
+def wait(ctx: Context) -> int:
+    return _follow(ctx, show=False)
+
+
+SELECTORS = {"pending": ("queued", "waiting", "canceling"), "queued": ("queued",), "waiting": ("waiting",)}
+EXIT_DECLINED = 13
+
+
+def _select_jobs(ctx: Context, question: str) -> list[int] | None:
+    """Job ids from the arguments or from a status option (listed, then confirmed)."""
+    a = ctx.args
+    if bool(a.ids) == bool(a.select):
+        raise OpPrereqError("Either a status filter or job ID(s) must be specified and never both", "wrong_input")
+    if a.ids:
+        return _ids(a.ids)
+    jobs, _ = ctx.client.get_jobs()
+    chosen = [j for j in jobs if j["status"] in SELECTORS[a.select]]
+    if not chosen:
+        raise OpPrereqError("No jobs with the requested status have been found", "wrong_state")
+    print_list("job", chosen, ["id", "status", "summary"], out=ctx.out, err=ctx.err)
+    if not ctx.confirm(question):
+        return None
+    return [j["id"] for j in chosen]
+
+
+def cancel(ctx: Context) -> int:
+    a = ctx.args
+    if a.kill and not a.yes_do_it:
+        raise OpPrereqError("The --kill option must be confirmed with --yes-do-it", "wrong_input")
+    ids = _select_jobs(ctx, "KILL job(s) listed above?" if a.kill else "Cancel job(s) listed above?")
+    if ids is None:
+        return EXIT_DECLINED
+    failed = False
+    for job_id in ids:
+        ok, message = ctx.client.cancel_job(job_id, kill=a.kill)
+        ctx.print(message)
+        failed |= not ok
+    return 1 if failed else 0
+
+
+PRIORITY_VALUES = {"low": 10, "normal": 0, "high": -10}
+
+
+def change_priority(ctx: Context) -> int:
+    if not ctx.args.priority:
+        print("--priority option must be given.", file=ctx.err)
+        return 1
+    ids = _select_jobs(ctx, "Change priority of job(s) listed above?")
+    if ids is None:
+        return EXIT_DECLINED
+    failed = False
+    for job_id in ids:
+        ok, message = ctx.client.change_job_priority(job_id, PRIORITY_VALUES[ctx.args.priority])
+        ctx.print(message)
+        failed |= not ok
+    return 1 if failed else 0
+
+
+def archive(ctx: Context) -> int:
+    failed = False
+    for job_id in _ids(ctx.args.ids):
+        if not ctx.client.archive_job(job_id):
+            print(f"Failed to archive job with ID '{job_id}'", file=ctx.err)
+            failed = True
+    return 1 if failed else 0
+
+
+_TIME_SUFFIX = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_timespec(text: str) -> int:
+    """Ganeti's time specification: a number with an optional s/m/h/d/w suffix."""
+    if not text:
+        raise OpPrereqError("Empty time specification passed", "wrong_input")
+    factor = 1
+    if text[-1] in _TIME_SUFFIX:
+        factor = _TIME_SUFFIX[text[-1]]
+        text = text[:-1]
+        if not text:
+            raise OpPrereqError("Invalid time specification (only suffix passed)", "wrong_input")
+    if not text.isdigit():
+        raise OpPrereqError(f"Invalid time specification '{text}'", "wrong_input")
+    return int(text) * factor
+
+
+def autoarchive(ctx: Context) -> int:
+    age = -1 if ctx.args.age == "all" else parse_timespec(ctx.args.age)
+    count, left = ctx.client.autoarchive_jobs(age)
+    ctx.print(f"Archived {count} jobs, {left} unchecked left")
+    return 0
+
+
+_SELECT = (
+    Option(("-f", "--force"), "do not ask for confirmation", action="store_true"),
+    Option(("--pending",), "all queued, waiting and canceling jobs", dest="select", action="store_const_pending"),
+    Option(("--queued",), "all queued jobs", dest="select", action="store_const_queued"),
+    Option(("--waiting",), "all waiting jobs", dest="select", action="store_const_waiting"),
+)
 
 register(Group("job", "gnt-job", "Job queue", (
     Command("list", "List jobs", list_jobs, lists=True,
@@ -122,6 +231,7 @@ register(Group("job", "gnt-job", "Job queue", (
                 Option(("--running",), "only running jobs", dest="status_filter", action="store_const_running"),
                 Option(("--error",), "only failed jobs", dest="status_filter", action="store_const_error"),
                 Option(("--finished",), "only finished jobs", dest="status_filter", action="store_const_finished"),
+                Option(("--archived",), "include archived jobs", action="store_true"),
             ),
             args=(Arg("ids", "job ids (all when none)", nargs="*", complete=JOB),)),
     Command("list-fields", "List the fields of job list", list_fields,
@@ -131,4 +241,16 @@ register(Group("job", "gnt-job", "Job queue", (
     Command("info", "Show job details", info, aliases=("show",), options=(INFO_JSON,),
             args=(Arg("ids", "job ids", nargs="+", complete=JOB),)),
     Command("watch", "Follow a job's log until it ends", watch, args=(Arg("id", "job id", complete=JOB),)),
+    Command("wait", "Wait for a job to end, silently", wait, args=(Arg("id", "job id", complete=JOB),)),
+    Command("cancel", "Cancel jobs", cancel,
+            options=(*_SELECT, Option(("--kill",), "kill running jobs", action="store_true"),
+                     Option(("--yes-do-it", "--ya-rly"), "confirm --kill", action="store_true")),
+            args=(Arg("ids", "job ids", nargs="*", complete=JOB),)),
+    Command("change-priority", "Change the priority of jobs", change_priority,
+            options=(*_SELECT, Option(("--priority",), "new priority", choices=("low", "normal", "high"),
+                                      metavar="PRIO")),
+            args=(Arg("ids", "job ids", nargs="*", complete=JOB),)),
+    Command("archive", "Archive finished jobs", archive, args=(Arg("ids", "job ids", nargs="+", complete=JOB),)),
+    Command("autoarchive", "Archive finished jobs older than AGE (or all)", autoarchive,
+            args=(Arg("age", "age with an optional s/m/h/d/w suffix, or 'all'"),)),
 )))
