@@ -190,6 +190,39 @@ class ClusterClient:
         except grpc.RpcError as exc:
             raise self._error(exc) from None
 
+    # -- job filters -------------------------------------------------------------
+
+    @staticmethod
+    def _rule_request(uuid: str | None, priority: int, predicates: Any, action: Any,
+                      reason: list[Any]) -> cluster_pb2.ReplaceFilterRequest:
+        return cluster_pb2.ReplaceFilterRequest(
+            uuid=uuid or "", priority=priority, predicates_json=json.dumps(predicates),
+            action_json=json.dumps(action), reason_json=json.dumps(reason),
+        )
+
+    def replace_filter(self, uuid: str | None, priority: int = 0, predicates: Any = None,
+                       action: Any = "CONTINUE", reason: list[Any] | None = None) -> str:
+        """Add a rule (no uuid) or replace one; return its uuid."""
+        request = self._rule_request(uuid, priority, predicates if predicates is not None else [],
+                                     action, reason or [])
+        return str(self._call(self._stub.ReplaceFilter, request).uuid)
+
+    def delete_filter(self, uuid: str) -> None:
+        self._call(self._stub.DeleteFilter, cluster_pb2.DeleteFilterRequest(uuid=uuid))
+
+    def query_filters(self, uuids: list[str] | None = None) -> list[dict[str, Any]]:
+        """Rules in evaluation order."""
+        reply = self._call(self._stub.QueryFilters, cluster_pb2.QueryFiltersRequest(uuids=uuids or []))
+        return list(json.loads(reply.rules_json))
+
+    def filter_dry_run(self, uuid: str | None, priority: int = 0, predicates: Any = None,
+                       action: Any = "CONTINUE", reason: list[Any] | None = None) -> tuple[list[dict[str, Any]], int]:
+        """Which queued and running jobs the rule would match now, and its effect on each."""
+        request = self._rule_request(uuid, priority, predicates if predicates is not None else [],
+                                     action, reason or [])
+        reply = self._call(self._stub.FilterDryRun, request)
+        return list(json.loads(reply.matches_json)), int(reply.watermark)
+
     # -- configuration ---------------------------------------------------------
 
     def query(self, kind: str, names: list[str] | None = None, live: bool = False) -> list[dict[str, Any]]:

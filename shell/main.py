@@ -19,6 +19,7 @@ GNT_PROGRAMS = {
     "gnt-instance": "instance",
     "gnt-job": "job",
     "gnt-debug": "debug",
+    "gnt-filter": "filter",
 }
 HTOOLS = ("hbal", "hcheck", "hinfo")
 GROUP_NAMES = tuple(GNT_PROGRAMS.values())

@@ -1,5 +1,13 @@
 """Pure htools library: Ganeti-compatible cluster model, loaders, score, hbal and checks."""
 
+from .allocation import (
+    AllocationError,
+    AllocElement,
+    AllocSolution,
+    gen_alloc_nodes,
+    try_alloc_pair,
+    try_alloc_single,
+)
 from .balance import (
     BalanceOptions,
     BalanceResult,
@@ -18,6 +26,15 @@ from .capacity import (
 )
 from .cluster import ClusterData, lookup_name
 from .errors import HtoolsError, LoaderError, LookupError_
+from .evacuate import EvacMode, EvacuationError, node_evac_instance, try_node_evac
+from .global_n1 import (
+    MissingNodeError,
+    alloc_global_n1,
+    can_evacuate_node,
+    failing_nodes,
+    redundant,
+    redundant_group,
+)
 from .group import Group
 from .instance import NO_NODE, Disk, Instance
 from .jobs import (
@@ -73,4 +90,8 @@ __all__ = [
     "update_missing", "GroupHealth", "HcheckReport", "bad_items", "group_health", "hcheck",
     "n1_happy", "policy_violations", "SCRIPT_HEADER", "format_commands",
     "format_commands_stdout", "move_opcodes", "split_jobsets",
+    "AllocElement", "AllocSolution", "AllocationError", "EvacMode", "EvacuationError",
+    "MissingNodeError", "alloc_global_n1", "can_evacuate_node", "failing_nodes",
+    "gen_alloc_nodes", "node_evac_instance", "redundant", "redundant_group", "try_alloc_pair",
+    "try_alloc_single", "try_node_evac",
 ]

@@ -3,9 +3,13 @@
 For a batch of instances and all target nodes at once, the engine simulates
 each move type with the vectorised node operations of `node_arrays` and
 updates the score incrementally: a move changes at most three nodes, so each
-standard deviation is recomputed from running sums (spec §7.3). It returns
-the short list of candidates whose approximate score is within rounding
-distance of the best, in Ganeti's trial order; `balance` scores those exactly.
+standard deviation is recomputed from running sums (spec §7.3). Before that,
+every instance gets an exact lower bound on what its target moves can reach
+(`balance_bound`); instances are scored best bound first and the rest are
+skipped as soon as their bound cannot come within rounding distance of the
+best move found. It returns the short list of candidates whose approximate
+score is within that distance of the best, in Ganeti's trial order;
+`balance` scores those exactly.
 """
 
 from __future__ import annotations
@@ -16,29 +20,27 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .balance_bound import instance_bounds, target_terms
+from .engine_batch import Batch, BatchCtx
 from .group_state import GroupState
 from .instance import NO_NODE, Instance
 from .moves import Move, MoveKind
 from .node_arrays import (
-    COMPONENT_INPUTS,
     DYNAMIC_FIELDS,
     STATIC_FIELDS,
     State,
-    add_primary,
-    add_secondary,
-    component,
-    remove_primary,
-    remove_secondary,
 )
-from .score import COMPONENTS, MAP_COMPONENT, OFFLINE_ROWS, STDDEV_ROWS, SUM_ROWS
+from .score import MAP_COMPONENT, OFFLINE_ROWS, STDDEV_ROWS, SUM_ROWS
 from .types import MirrorType
 
 if TYPE_CHECKING:
     from .balance import BalanceOptions
 
 TARGET_BATCH_ELEMS = 8192
-_AGG = {k: c.aggregate.value for k, c in enumerate(COMPONENTS)}
+BOUND_BATCH_ELEMS = 1 << 17
 SHORTLIST_CAP = 4000
+PRUNE_MARGIN = 1e-7
+"""Extra relative slack before an instance is skipped on its lower bound."""
 _KIND_POS = {
     MoveKind.REPLACE_SECONDARY: 0,
     MoveKind.REPLACE_AND_FAILOVER: 1,
@@ -200,6 +202,58 @@ class Engine:
         online = st.online
         if not online.any() or not victims:
             return []
+        self.prepare_sums()
+        self.evaluated = 0
+        found: list[tuple[float, tuple[int, int, int], Candidate]] = []
+        best = np.inf
+        regular: list[tuple[int, Instance]] = []
+        exotic: list[tuple[int, Instance]] = []
+        for pos, inst in enumerate(victims):
+            if inst.forthcoming or len(set(inst.excl_tags)) != len(inst.excl_tags):
+                exotic.append((pos, inst))
+            elif inst.mirror is not MirrorType.NONE:
+                regular.append((pos, inst))
+        tn = len(self.tl)
+        batch = max(1, TARGET_BATCH_ELEMS // max(1, tn))
+        tol_of = _tolerance
+        bounds = np.empty(len(regular))
+        bbatch = 1 << 14
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            for start in range(0, len(regular), bbatch):
+                bounds[start:start + bbatch] = self._bounds(regular[start:start + bbatch], opts)
+        order = np.argsort(bounds, kind="stable")
+        done = 0
+        while done < len(order):
+            top = min(best, cur)
+            cut = top + tol_of(top) + PRUNE_MARGIN * (1.0 + abs(top))
+            if bounds[order[done]] > cut:
+                break
+            sel = order[done:done + batch]
+            done += len(sel)
+            chunk = [regular[k] for k in sel if not bounds[k] > cut]
+            self.evaluated += len(chunk)
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                results = self._eval_batch(chunk, opts)
+            for score, key, cand in results:
+                if score <= best + tol_of(best):
+                    found.append((score, key, cand))
+                    if score < best:
+                        best = score
+                        found = [f for f in found if f[0] <= best + tol_of(best)]
+        limit = min(best, cur) + tol_of(min(best, cur))
+        out = [(key, cand) for score, key, cand in found if score <= limit]
+        for pos, inst in exotic:
+            targets = self.target_ids
+            for mv in instance_moves(st, inst, targets, opts):
+                tpos = -1 if mv.kind is MoveKind.FAILOVER else targets.index(mv.target)
+                out.append(((pos, tpos, _KIND_POS.get(mv.kind, 0)), Candidate(inst.idx, mv)))
+        out.sort(key=lambda kc: kc[0])
+        return [c for _, c in out[:SHORTLIST_CAP]]
+
+    def prepare_sums(self) -> None:
+        """Running sums of the current per-node values (the base of every estimate)."""
+        st = self.state
+        online = st.online
         base = st.matrix
         n_on = float(online.sum())
         self.mean = np.zeros(20)
@@ -221,43 +275,16 @@ class Engine:
         self.map_keys = len(st.map_counts)
         self.const[MAP_COMPONENT] = self.map_total - self.map_keys
         self.n_on = n_on
-        found: list[tuple[float, tuple[int, int, int], Candidate]] = []
-        best = np.inf
-        regular: list[tuple[int, Instance]] = []
-        exotic: list[tuple[int, Instance]] = []
-        for pos, inst in enumerate(victims):
-            if inst.forthcoming or len(set(inst.excl_tags)) != len(inst.excl_tags):
-                exotic.append((pos, inst))
-            elif inst.mirror is not MirrorType.NONE:
-                regular.append((pos, inst))
-        tn = len(self.tl)
-        batch = max(1, TARGET_BATCH_ELEMS // max(1, tn))
-        tol_of = _tolerance
-        for start in range(0, len(regular), batch):
-            chunk = regular[start:start + batch]
-            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                results = self._eval_batch(chunk, opts)
-            for score, key, cand in results:
-                if score <= best + tol_of(best):
-                    found.append((score, key, cand))
-                    if score < best:
-                        best = score
-                        found = [f for f in found if f[0] <= best + tol_of(best)]
-        limit = min(best, cur) + tol_of(min(best, cur))
-        out = [(key, cand) for score, key, cand in found if score <= limit]
-        for pos, inst in exotic:
-            targets = self.target_ids
-            for mv in instance_moves(st, inst, targets, opts):
-                tpos = -1 if mv.kind is MoveKind.FAILOVER else targets.index(mv.target)
-                out.append(((pos, tpos, _KIND_POS.get(mv.kind, 0)), Candidate(inst.idx, mv)))
-        out.sort(key=lambda kc: kc[0])
-        return [c for _, c in out[:SHORTLIST_CAP]]
 
-    def _eval_batch(self, chunk: list[tuple[int, Instance]],
-                    opts: BalanceOptions) -> list[tuple[float, tuple[int, int, int], Candidate]]:
+    def lower_bounds(self, victims: list[Instance], opts: BalanceOptions) -> np.ndarray:
+        """Per instance, a lower bound of the approximate score of all its moves."""
+        self.prepare_sums()
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return self._bounds(list(enumerate(victims)), opts)
+
+    def _prepare(self, chunk: list[tuple[int, Instance]], opts: BalanceOptions) -> Batch:
         st = self.state
         insts = [i for _, i in chunk]
-        pos = np.array([p for p, _ in chunk], dtype=np.int64)
         pg = np.array([i.pnode for i in insts], dtype=np.int64)
         sg = np.array([i.snode for i in insts], dtype=np.int64)
         pl = self.g2l[pg]
@@ -266,18 +293,39 @@ class Engine:
         p_off = ~online_n[pl]
         s_in = sl >= 0
         s_on = s_in & online_n[np.maximum(sl, 0)]
-        use_sec = s_on & opts.instance_moves
         drbd = np.array([i.mirror is MirrorType.INTERNAL for i in insts]) & s_in
         ext = np.array([i.mirror is MirrorType.EXTERNAL for i in insts])
         ins = self._instance_state(insts)
-        force = self.force
         col = (slice(None), None)
         slx = np.maximum(sl, 0)
-        stp = self._gather(pl[col])
-        sts = self._gather(slx[col])
-        stt = self._gather(self.tl[None, :])
+        return Batch(
+            insts=insts, pos=np.array([p for p, _ in chunk], dtype=np.int64), pl=pl, sl=sl,
+            p_off=p_off, s_on=s_on, use_sec=s_on & opts.instance_moves, drbd=drbd, ext=ext,
+            stp=self._gather(pl[col]), sts=self._gather(slx[col]),
+            stt=self._gather(self.tl[None, :]),
+            ctx=BatchCtx(self, insts, ins, pl, slx, pg, np.maximum(sg, 0)))
+
+    def _bounds(self, chunk: list[tuple[int, Instance]], opts: BalanceOptions) -> np.ndarray:
+        """Lower bound of every candidate score of each instance (failover: its score)."""
+        bt = self._prepare(chunk, opts)
+        t_pri, t_sec = target_terms(self, bt.stt, bt.ctx.ins, BOUND_BATCH_ELEMS)
+        lb = instance_bounds(bt.ctx, bt.stp, bt.sts, bt.drbd, bt.ext, opts, t_pri, t_sec)
+        if opts.instance_moves and bt.drbd.any():
+            pforce = bt.p_off[:, None] | self.force
+            sc, fail = bt.ctx.failover(bt.stp, bt.sts, pforce)
+            ok = (bt.drbd & bt.use_sec)[:, None] & ~np.asarray(fail)
+            fo = np.where(ok, sc, np.inf).reshape(-1)
+            lb = np.minimum(lb, np.where(np.isnan(fo), -np.inf, fo))
+        return lb
+
+    def _eval_batch(self, chunk: list[tuple[int, Instance]],
+                    opts: BalanceOptions) -> list[tuple[float, tuple[int, int, int], Candidate]]:
+        bt = self._prepare(chunk, opts)
+        insts, pos, pl, sl = bt.insts, bt.pos, bt.pl, bt.sl
+        p_off, s_on, use_sec, drbd, ext = bt.p_off, bt.s_on, bt.use_sec, bt.drbd, bt.ext
+        stp, sts, stt, ctx = bt.stp, bt.sts, bt.stt, bt.ctx
+        force = self.force
         tmask = (self.tl[None, :] != pl[:, None]) & (self.tl[None, :] != sl[:, None])
-        ctx = _BatchCtx(self, insts, ins, pl, slx, pg, np.maximum(sg, 0))
         out: list[tuple[float, tuple[int, int, int], Candidate]] = []
 
         def collect(score: np.ndarray, allowed: np.ndarray, kind: MoveKind | None) -> None:
@@ -363,230 +411,6 @@ def _tolerance(score: float) -> float:
     if not np.isfinite(score):
         return 0.0
     return 1e-8 * (1.0 + abs(score))
-
-
-class _BatchCtx:
-    """Per-batch helpers: tag/location lookups and the move simulations."""
-
-    def __init__(self, eng: Engine, insts: list[Instance], ins: State, pl: np.ndarray,
-                 sl: np.ndarray, pg: np.ndarray, sg: np.ndarray) -> None:
-        self.eng = eng
-        self.ins = ins
-        self.pl = pl[:, None]
-        self.sl = sl[:, None]
-        self.pg = pg[:, None]
-        self.sg = sg[:, None]
-        self.tl = eng.tl[None, :]
-        self.tg = eng.ids[eng.tl][None, :]
-        b = len(insts)
-        self.rows = np.arange(b)[:, None]
-        kmax = max((len(i.excl_tags) for i in insts), default=0)
-        self.kmax = kmax
-        if kmax:
-            ex = np.full((b, kmax), eng.n_e, dtype=np.int64)
-            for r, inst in enumerate(insts):
-                for c, tag in enumerate(inst.excl_tags):
-                    ex[r, c] = eng.etag[tag]
-            self.ex = ex
-            self.nex = np.array([len(i.excl_tags) for i in insts], dtype=np.int64)[:, None]
-        dsrd_any = any(i.dsrd_loc_tags for i in insts)
-        self.ds = None
-        if dsrd_any:
-            dm = np.zeros((b, eng.lmat.shape[1]), dtype=np.int64)
-            nd = np.zeros(b, dtype=np.int64)
-            for r, inst in enumerate(insts):
-                nd[r] = len(inst.dsrd_loc_tags)
-                for tag in inst.dsrd_loc_tags:
-                    if tag in eng.loc_vocab:
-                        dm[r, eng.loc_vocab[tag]] = 1
-            self.ds = nd[:, None] - dm @ eng.lmat.T
-
-    # -- lookups ---------------------------------------------------------------
-    def dsrd(self, j: np.ndarray) -> Any:
-        if self.ds is None:
-            return 0
-        return self.ds[self.rows, j]
-
-    def _counts(self, j: np.ndarray) -> np.ndarray:
-        return self.eng.counts[j[..., None], self.ex[:, None, :]]
-
-    def conf_add(self, j: np.ndarray) -> Any:
-        if not self.kmax:
-            return 0
-        return (self._counts(j) >= 1).sum(axis=-1)
-
-    def conf_drop(self, j: np.ndarray) -> Any:
-        if not self.kmax:
-            return 0
-        return (self._counts(j) >= 2).sum(axis=-1)
-
-    def peer(self, j_local: np.ndarray, key_global: np.ndarray) -> np.ndarray:
-        return self.eng.peers[j_local, key_global]
-
-    def max_excl(self, j_local: np.ndarray, key_global: np.ndarray) -> np.ndarray:
-        eng = self.eng
-        return np.where(eng.parg[j_local] == key_global, eng.pm2[j_local], eng.pm1[j_local])
-
-    def mig(self, a: np.ndarray, b: np.ndarray) -> Any:
-        if not self.eng.has_mig:
-            return True
-        return self.eng.mig[a, b]
-
-    # -- scoring -----------------------------------------------------------------
-    def score(self, roles: list[tuple[State, State, np.ndarray]],
-              transfer: tuple[np.ndarray, np.ndarray] | None) -> np.ndarray:
-        """Approximate new score from (old state, new state, local index) of each role."""
-        eng = self.eng
-        base = eng.state.matrix
-        online = eng.state.online
-        d1: dict[int, Any] = {}
-        d2: dict[int, Any] = {}
-        for old, new, j in roles:
-            is_target = j is self.tl
-            on = online[j]
-            for k, inputs in COMPONENT_INPUTS.items():
-                if all(new[f] is old[f] for f in inputs):
-                    continue
-                agg = _AGG[k]
-                if is_target and agg == "offline_sum":
-                    continue
-                xo = base[k, j]
-                xn = component(new, k)
-                delta = xn - xo
-                if agg == "offline_sum":
-                    d1[k] = d1.get(k, 0.0) + np.where(on, 0.0, delta)
-                    continue
-                if not is_target:
-                    delta = np.where(on, delta, 0.0)
-                d1[k] = d1.get(k, 0.0) + delta
-                if agg == "stddev":
-                    # (xn-m)^2 - (xo-m)^2 == delta * (delta + 2 (xo - m))
-                    sq = delta * (delta + 2.0 * (xo - eng.mean[k]))
-                    if not is_target:
-                        sq = np.where(on, sq, 0.0)
-                    d2[k] = d2.get(k, 0.0) + sq
-        total: Any = 0.0
-        n = eng.n_on
-        for k, comp in enumerate(COMPONENTS):
-            if k == MAP_COMPONENT:
-                val: Any = eng.const[k]
-                if transfer is not None and self.kmax and eng.has_locs:
-                    val = self._map_value(*transfer)
-            elif k not in d1:
-                val = eng.const[k]
-            elif comp.aggregate.value == "stddev":
-                s1 = eng.s1[k] + d1[k]
-                s2 = eng.s2[k] + d2[k]
-                val = np.sqrt(np.maximum(0.0, s2 / n - (s1 / n) ** 2))
-            else:
-                val = eng.const[k] + d1[k]
-            total = total + comp.weight * val
-        return np.asarray(total)
-
-    def _map_value(self, a: np.ndarray, b: np.ndarray) -> Any:
-        """Map statistic after moving the instance's primary from local node a to b."""
-        eng = self.eng
-        online = eng.state.online
-        on_a = online[a]
-        on_b = online[b]
-        lm = eng.lmat
-        nl_a = lm[a].sum(axis=-1)
-        nl_b = lm[b].sum(axis=-1)
-        dtotal = self.nex * (nl_b * on_b - nl_a * on_a)
-        gsub = eng.gmap[:, self.ex]  # (nloc, B, k)
-        gsub = np.moveaxis(gsub, 1, 0)  # (B, nloc, k)
-        valid = (self.ex < eng.n_e)[:, None, :]
-        la = lm[np.broadcast_to(a, (a.shape[0], 1))[:, 0]]  # (B, nloc)
-        la = la * on_a.reshape(-1, 1)
-        van = ((gsub == 1) & valid & (la[:, :, None] == 1)).sum(axis=(1, 2))[:, None]
-        z = (((gsub - la[:, :, None]) == 0) & valid).sum(axis=2)  # (B, nloc)
-        if b.shape[-1] == 1 and b.shape[0] == a.shape[0]:
-            newk = (lm[b[:, 0]] * z).sum(axis=1)[:, None]
-        else:
-            newk = (lm[b[0]] @ z.T).T  # (B, T)
-        newk = np.where(on_b, newk, 0)
-        van = np.where(on_a, van, 0)
-        total = eng.map_total + dtotal
-        keys = eng.map_keys - van + newk
-        return total - keys
-
-    # -- moves -------------------------------------------------------------------
-    def _rm_pri(self, st: State, j: np.ndarray) -> State:
-        return remove_primary(st, self.ins, self.dsrd(j), self.conf_drop(j))
-
-    def _rm_sec(self, st: State, j: np.ndarray) -> State:
-        return remove_secondary(st, self.ins, self.peer(j, self.pg), self.max_excl(j, self.pg))
-
-    def failover(self, stp: State, sts: State, force: np.ndarray) -> tuple[np.ndarray, Any]:
-        p, s = self.pl, self.sl
-        rp = self._rm_pri(stp, p)
-        newp, fp = add_secondary(rp, self.ins, self.peer(p, self.sg), force, ~self.eng.state.online[p])
-        rs = self._rm_sec(sts, s)
-        news, fs = add_primary(rs, self.ins, force, self.ins["loc"], self.dsrd(s), self.conf_add(s))
-        fail = fp | fs | ~np.asarray(self.mig(p, s))
-        sc = self.score([(stp, newp, p), (sts, news, s)], (p, s))
-        return sc, fail
-
-    def replace_secondary(self, stp: State, sts: State, stt: State,
-                          force: np.ndarray) -> tuple[np.ndarray, Any]:
-        p, s, t = self.pl, self.sl, self.tl
-        rp = self._rm_pri(stp, p)
-        new_loc = self.eng.ls[p, t]
-        newp, fp = add_primary(rp, self.ins, np.ones_like(force), new_loc, self.dsrd(p),
-                               self.conf_drop(p))
-        news = self._rm_sec(sts, s)
-        newt, ft = add_secondary(stt, self.ins, self.peer(t, self.pg), force)
-        sc = self.score([(stp, newp, p), (sts, news, s), (stt, newt, t)], None)
-        return sc, fp | ft
-
-    def replace_and_failover(self, stp: State, sts: State, stt: State,
-                             sforce: np.ndarray) -> tuple[np.ndarray, Any]:
-        p, s, t = self.pl, self.sl, self.tl
-        rp = self._rm_pri(stp, p)
-        newp, fp = add_secondary(rp, self.ins, self.peer(p, self.tg), sforce)
-        news = self._rm_sec(sts, s)
-        newt, ft = add_primary(stt, self.ins, np.full_like(sforce, self.eng.force),
-                               self.eng.ls[t, p], self.dsrd(t), self.conf_add(t))
-        fail = fp | ft | ~np.asarray(self.mig(p, t))
-        sc = self.score([(stp, newp, p), (sts, news, s), (stt, newt, t)], (p, t))
-        return sc, fail
-
-    def replace_primary(self, stp: State, sts: State, stt: State,
-                        pforce: np.ndarray) -> tuple[np.ndarray, Any]:
-        p, s, t = self.pl, self.sl, self.tl
-        newp = self._rm_pri(stp, p)
-        rs = self._rm_sec(sts, s)
-        new_loc = self.eng.ls[t, s]
-        ins_loc = dict(self.ins)
-        ins_loc["loc"] = new_loc
-        tmp, ftmp = add_primary(rs, ins_loc, pforce, new_loc, self.dsrd(s), self.conf_add(s))
-        rs2 = remove_primary(tmp, ins_loc, self.dsrd(s), self.conf_add(s))
-        news, fs = add_secondary(rs2, self.ins, self.peer(s, self.tg), pforce)
-        newt, ft = add_primary(stt, ins_loc, pforce, new_loc, self.dsrd(t), self.conf_add(t))
-        fail = ftmp | fs | ft | ~np.asarray(self.mig(p, s)) | ~np.asarray(self.mig(s, t))
-        sc = self.score([(stp, newp, p), (sts, news, s), (stt, newt, t)], (p, t))
-        return sc, fail
-
-    def failover_and_replace(self, stp: State, sts: State, stt: State,
-                             pforce: np.ndarray) -> tuple[np.ndarray, Any]:
-        p, s, t = self.pl, self.sl, self.tl
-        newp = self._rm_pri(stp, p)
-        rs = self._rm_sec(sts, s)
-        new_loc = self.eng.ls[s, t]
-        news, fs = add_primary(rs, self.ins, pforce, new_loc, self.dsrd(s), self.conf_add(s))
-        newt, ft = add_secondary(stt, self.ins, self.peer(t, self.sg), pforce)
-        fail = fs | ft | ~np.asarray(self.mig(p, s))
-        sc = self.score([(stp, newp, p), (sts, news, s), (stt, newt, t)], (p, s))
-        return sc, fail
-
-    def failover_to_any(self, stp: State, stt: State, pforce: np.ndarray) -> tuple[np.ndarray, Any]:
-        p, t = self.pl, self.tl
-        newp = self._rm_pri(stp, p)
-        newt, ft = add_primary(stt, self.ins, pforce, self.ins["loc"], self.dsrd(t),
-                               self.conf_add(t))
-        fail = ft | ~np.asarray(self.mig(p, t))
-        sc = self.score([(stp, newp, p), (stt, newt, t)], (p, t))
-        return sc, fail
 
 
 __all__ = ["Candidate", "Engine", "NO_NODE"]

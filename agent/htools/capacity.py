@@ -1,8 +1,7 @@
 """N+1 redundancy checks and the hcheck health report, as data (spec §11, §13).
 
-Classic N+1 is per node (`Node.fail_n1`). The global capacity check
-(`GN1_FAIL`, spec §11.2) needs the allocation core and is not implemented
-yet: `GroupHealth.gn1_fail` is None.
+Classic N+1 is per node (`Node.fail_n1`); the global capacity check
+(`GN1_FAIL`, spec §11.2) lives in `global_n1` and is counted here per group.
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ from dataclasses import dataclass, field
 
 from .balance import BalanceOptions, balance
 from .cluster import ClusterData
+from .global_n1 import MissingNodeError, failing_nodes
 from .instance import Instance
 from .node import Node
 from .score import cluster_score, optimal_score
@@ -54,6 +54,9 @@ class GroupHealth:
     offline_sec: int
     score: float
     gn1_fail: int | None = None
+    """Nodes failing the capacity check; None when not computed (or on error)."""
+    gn1_error: str | None = None
+    """Set when Ganeti's hcheck would abort while counting GN1_FAIL (split instance)."""
 
     def values(self) -> list[int]:
         """The integer statistics in hcheck's order (GN1 only when computed)."""
@@ -63,9 +66,21 @@ class GroupHealth:
         return vals
 
 
-def group_health(gidx: int, nodes: Sequence[Node]) -> GroupHealth:
-    """hcheck's checks for one group's nodes (Ganeti `perGroupChecks`)."""
+def group_health(gidx: int, nodes: Sequence[Node],
+                 instances: Sequence[Instance] | None = None) -> GroupHealth:
+    """hcheck's checks for one group's nodes (Ganeti `perGroupChecks`).
+
+    With `instances` (those whose primary is in the group) the capacity check
+    is run too and `gn1_fail` is filled in.
+    """
     offline = [n for n in nodes if n.offline]
+    gn1: int | None = None
+    gn1_error: str | None = None
+    if instances is not None:
+        try:
+            gn1 = len(failing_nodes({n.idx: n for n in nodes}, {i.idx: i for i in instances}))
+        except MissingNodeError as err:
+            gn1_error = str(err)
     return GroupHealth(
         group=gidx,
         n1_fail=len(bad_items(nodes)[0]),
@@ -73,6 +88,8 @@ def group_health(gidx: int, nodes: Sequence[Node]) -> GroupHealth:
         offline_pri=sum(len(n.plist) for n in offline),
         offline_sec=len(offline),  # quirk copied: counts nodes, not instances
         score=cluster_score(nodes),
+        gn1_fail=gn1,
+        gn1_error=gn1_error,
     )
 
 
@@ -84,6 +101,8 @@ class HcheckReport:
     final: list[GroupHealth] = field(default_factory=list)
     need_rebalance: bool = False
     simulated: bool = False
+    error: str | None = None
+    """First `GroupHealth.gn1_error` of the initial pass; then `final` is empty."""
 
     @staticmethod
     def totals(groups: Sequence[GroupHealth]) -> list[int]:
@@ -98,25 +117,43 @@ def _group_nodes(data: ClusterData, gidx: int) -> list[Node]:
     return [n for n in data.nodes if n.group == gidx]
 
 
+def _group_instances(data: ClusterData, gidx: int) -> list[Instance]:
+    return [i for i in data.instances if data.nodes[i.pnode].group == gidx]
+
+
 def hcheck(data: ClusterData, opts: BalanceOptions | None = None,
-           simulate: bool = True) -> HcheckReport:
-    """Run hcheck's analysis; rebalance groups in simulation when needed."""
+           simulate: bool = True, capacity: bool = True) -> HcheckReport:
+    """Run hcheck's analysis; rebalance groups in simulation when needed.
+
+    `capacity=False` is `--no-capacity-checks` (no GN1_FAIL values).
+    """
     opts = opts or BalanceOptions()
     groups = data.groups_with_nodes()
-    initial = [group_health(g, _group_nodes(data, g)) for g in groups]
+
+    def health(d: ClusterData, gidx: int) -> GroupHealth:
+        insts = _group_instances(d, gidx) if capacity else None
+        return group_health(gidx, _group_nodes(d, gidx), insts)
+
+    initial = []
+    for g in groups:
+        initial.append(health(data, g))
+        if initial[-1].gn1_error is not None:
+            return HcheckReport(initial, error=initial[-1].gn1_error)
     need = sum(HcheckReport.totals(initial)) > 0
     report = HcheckReport(initial, need_rebalance=need)
     do_sim = simulate and need
     report.simulated = do_sim
     final = []
-    for gidx in groups:
+    for gidx, ini_health in zip(groups, initial, strict=True):
+        if not do_sim:
+            final.append(ini_health)
+            continue
         nodes = _group_nodes(data, gidx)
-        if do_sim:
-            ini = cluster_score(nodes)
-            if not ini < opts.min_score + optimal_score(nodes):
-                res = balance(data, gidx, opts)
-                nodes = [res.data.nodes[i] for i in res.group_nodes]
-        final.append(group_health(gidx, nodes))
+        if cluster_score(nodes) < opts.min_score + optimal_score(nodes):
+            final.append(ini_health)
+            continue
+        res = balance(data, gidx, opts)
+        final.append(health(res.data, gidx))
     report.final = final
     return report
 

@@ -110,8 +110,8 @@ def placed_state(nodes: NodeMap, instances: InstanceMap,
         new_idx = max(new_insts, default=-1) + 1
         for ndx in elem.node_ids:
             fixed = new_nodes[ndx].clone()
-            fixed.plist = [new_idx if i < 0 else i for i in fixed.plist]
-            fixed.slist = [new_idx if i < 0 else i for i in fixed.slist]
+            for attr in ("plist", "slist", "plist_forth", "slist_forth"):
+                setattr(fixed, attr, [new_idx if i < 0 else i for i in getattr(fixed, attr)])
             new_nodes[ndx] = fixed
         inst = _with_idx(inst, new_idx)
     new_insts[inst.idx] = inst

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .instance import NO_NODE, Instance
@@ -52,7 +53,7 @@ def _copy(inst: Instance) -> Instance:
     return copy.copy(inst)
 
 
-def apply_move(nodes: dict[int, Node] | list[Node], inst: Instance, move: Move,
+def apply_move(nodes: Mapping[int, Node] | Sequence[Node], inst: Instance, move: Move,
                force: bool = False) -> MoveResult | FailMode:
     """Simulate `move` of `inst` on `nodes` (not changed); Ganeti's `applyMoveEx`."""
     pdx, sdx = inst.pnode, inst.snode

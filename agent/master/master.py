@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -12,14 +13,16 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from agent import pki
+from agent.errors import GanetiError
 from agent.master.config import Config
+from agent.master.filters import FilterRule, new_rule
 from agent.master.init import STORE_FILE
 from agent.master.jobs import Job
 from agent.master.lu.base import LuContext
 from agent.master.queue import JobQueue
 from agent.master.rpc import NodeRpc
 from agent.master.service import ClusterService
-from agent.store import SqliteStore
+from agent.store import ConfigObject, Delete, Put, SqliteStore
 from protos import cluster_pb2, cluster_pb2_grpc
 
 log = logging.getLogger(__name__)
@@ -38,6 +41,7 @@ class Master:
         )
         self.queue = JobQueue(self.config)
         self.queue.context_factory = self._context
+        self.filters = self.queue.filters
         self.server: grpc.aio.Server | None = None
 
     def _context(self, job: Job, index: int, feedback: Any) -> LuContext:
@@ -52,12 +56,38 @@ class Master:
             cluster_changed=self._cluster_changed,
         )
 
+    async def load_filters(self) -> None:
+        stored = await self.config.objects("filter")
+        self.filters.replace_all([FilterRule.from_dict(o.data) for o in stored])
+
+    async def replace_filter(self, uuid: str | None, priority: Any, predicates: Any, action: Any,
+                             reason: Any) -> str:
+        """Add (no uuid) or replace a rule; its watermark becomes the highest job id so far."""
+        watermark = await self.config.run(self.config.store.job_serial)
+        rule = new_rule(uuid, priority, predicates, action, reason, watermark, time.time_ns())
+        old = await self.config.get("filter", rule.uuid)
+        obj = ConfigObject("filter", rule.uuid, rule.uuid, rule.to_dict())
+        if old is not None:
+            obj.serial_no = old.serial_no
+        await self.config.commit([Put(obj)])
+        await self.load_filters()
+        self.queue.rules_changed()
+        return rule.uuid
+
+    async def delete_filter(self, uuid: str) -> None:
+        if await self.config.get("filter", uuid) is None:
+            raise GanetiError(f"Filter rule with UUID {uuid} does not exist")
+        await self.config.commit([Delete("filter", uuid)])
+        await self.load_filters()
+        self.queue.rules_changed()
+
     def _cluster_changed(self, cluster: Any) -> None:
         self.queue.set_max_running(int(cluster.data.get("max_running_jobs", 20)))
 
     async def start(self, socket_path: Path, tcp_listen: str | None = None) -> None:
         cluster = await self.config.cluster()
         self.queue.max_running = int(cluster.data.get("max_running_jobs", 20))
+        await self.load_filters()
         await self.queue.recover()
         server = grpc.aio.server()
         cluster_pb2_grpc.add_ClusterServicer_to_server(ClusterService(self), server)

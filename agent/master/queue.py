@@ -19,11 +19,12 @@ from agent.errors import JobLost, OpCodeError, QueueDrained
 from agent.master import opcodes
 from agent.master.config import Config
 from agent.master.events import QueueEvents
+from agent.master.filters import FilterSet
 from agent.master.jobs import Job, OpStatus, QueuedOpCode, now_ns, now_ts
 from agent.master.locks import LockManager
 from agent.master.lu.base import LuContext
 from agent.master.runner import JobRunner, RunState
-from agent.master.scheduler import ApplyingRule, plan
+from agent.master.scheduler import plan
 from agent.master.writer import JobWriter
 
 log = logging.getLogger(__name__)
@@ -36,10 +37,6 @@ DRAIN_KEY = "drain_flag"
 LuContextFactory = Callable[[Job, int, Callable[[str], None]], LuContext]
 
 
-def _no_rules(job: Job) -> None:
-    return None
-
-
 class JobQueue:
     def __init__(self, config: Config, max_running: int = DEFAULT_MAX_RUNNING) -> None:
         self.config = config
@@ -48,7 +45,7 @@ class JobQueue:
         self.writer = JobWriter(config)
         self.runner = JobRunner(self)
         self.max_running = max_running
-        self.applying: ApplyingRule = _no_rules
+        self.filters = FilterSet()
         self.context_factory: LuContextFactory | None = None
         self.live: dict[int, Job] = {}
         self.queued: dict[int, Job] = {}
@@ -210,7 +207,12 @@ class JobQueue:
             return False, f"Job exited before it could have been canceled, status {name}"
         return False, f"Job could not be canceled, status {name}"
 
+    def forget(self, job_id: int) -> None:
+        """Drop what is cached about a job that left the live queue."""
+        self.filters.forget(job_id)
+
     def _finish_canceled(self, job: Job, result: Any) -> None:
+        self.forget(job.id)
         ts = now_ts()
         for op in job.ops:
             if not op.status.finalised:
@@ -294,7 +296,7 @@ class JobQueue:
             self.queued.values(),
             [s.job for s in self.running.values()],
             self.max_running,
-            self.applying,
+            self.filters.applying,
         )
         for job, rule in decided.reject:
             log.debug("Cancelling job %d because it was REJECTed by filter rule %s", job.id, rule.uuid)
@@ -308,6 +310,7 @@ class JobQueue:
 
     def finished(self, job: Job) -> None:
         """Called by the runner when a handed-over job is done."""
+        self.forget(job.id)
         self.running.pop(job.id, None)
         self.live.pop(job.id, None)
         self.secrets.pop(job.id, None)

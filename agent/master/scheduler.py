@@ -20,7 +20,8 @@ _RATE_LIMIT_REASON = re.compile(r"^rate-limit:(\d+):(.*)$", re.DOTALL)
 
 
 class Rule(Protocol):
-    uuid: str
+    @property
+    def uuid(self) -> str: ...
 
     @property
     def kind(self) -> str: ...  # ACCEPT, PAUSE, REJECT, CONTINUE, RATE_LIMIT

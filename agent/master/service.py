@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -12,6 +13,7 @@ import grpc
 from agent import pki
 from agent.errors import GanetiError, JobLost, OpCodeError, OpPrereqError, QueueDrained
 from agent.master.events import ResyncNeeded
+from agent.master.filters import dry_run, new_rule
 from agent.master.jobs import Job
 from agent.master.query import query
 from protos import cluster_pb2, cluster_pb2_grpc
@@ -212,6 +214,43 @@ class ClusterService(cluster_pb2_grpc.ClusterServicer):
         ])
 
     @mapped
+    async def ReplaceFilter(
+        self, request: cluster_pb2.ReplaceFilterRequest, context: grpc.aio.ServicerContext
+    ) -> cluster_pb2.ReplaceFilterReply:
+        priority, predicates, action, reason = _filter_fields(request)
+        uuid = await self.master.replace_filter(request.uuid or None, priority, predicates, action, reason)
+        return cluster_pb2.ReplaceFilterReply(uuid=uuid)
+
+    @mapped
+    async def DeleteFilter(
+        self, request: cluster_pb2.DeleteFilterRequest, context: grpc.aio.ServicerContext
+    ) -> cluster_pb2.DeleteFilterReply:
+        await self.master.delete_filter(request.uuid)
+        return cluster_pb2.DeleteFilterReply()
+
+    @mapped
+    async def QueryFilters(
+        self, request: cluster_pb2.QueryFiltersRequest, context: grpc.aio.ServicerContext
+    ) -> cluster_pb2.QueryFiltersReply:
+        wanted = set(request.uuids)
+        rules = [r.to_dict() for r in self.master.filters.rules if not wanted or r.uuid in wanted]
+        return cluster_pb2.QueryFiltersReply(rules_json=json.dumps(rules))
+
+    @mapped
+    async def FilterDryRun(
+        self, request: cluster_pb2.ReplaceFilterRequest, context: grpc.aio.ServicerContext
+    ) -> cluster_pb2.FilterDryRunReply:
+        priority, predicates, action, reason = _filter_fields(request)
+        queue = self.master.queue
+        watermark = await self.master.config.run(self.master.config.store.job_serial)
+        candidate = new_rule(request.uuid or None, priority, predicates, action, reason, watermark, time.time_ns())
+        matches = dry_run(
+            self.master.filters.rules, candidate, list(queue.queued.values()),
+            [s.job for s in queue.running.values()],
+        )
+        return cluster_pb2.FilterDryRunReply(matches_json=json.dumps(matches), watermark=watermark)
+
+    @mapped
     async def Query(
         self, request: cluster_pb2.QueryRequest, context: grpc.aio.ServicerContext
     ) -> cluster_pb2.QueryReply:
@@ -230,6 +269,17 @@ class ClusterService(cluster_pb2_grpc.ClusterServicer):
         items, _ = await query(self.master.config, self.master.rpc, "cluster", [], False)
         items[0]["drain_flag"] = self.master.queue.drained
         return cluster_pb2.ClusterInfoReply(cluster_json=json.dumps(items[0]))
+
+
+def _filter_fields(request: cluster_pb2.ReplaceFilterRequest) -> tuple[Any, Any, Any, Any]:
+    """Decode a rule's JSON fields with Ganeti's defaults (priority 0, no predicates, CONTINUE)."""
+    try:
+        predicates = json.loads(request.predicates_json) if request.predicates_json else []
+        action = json.loads(request.action_json) if request.action_json else "CONTINUE"
+        reason = json.loads(request.reason_json) if request.reason_json else []
+    except ValueError as exc:
+        raise OpCodeError(f"Failed to parse request: malformed JSON: {exc}") from None
+    return request.priority, predicates, action, reason
 
 
 def _op_index(job: Job, serial: int) -> int:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from agent.errors import GanetiError
+
+# pyparsing names the word (or the single character) found at the error.
+_FOUND_WORD = re.compile(r"[^\W_]{1,16}|.")
 
 
 class QueryFilterParseError(GanetiError):
@@ -10,12 +15,15 @@ class QueryFilterParseError(GanetiError):
 
     ``reason`` is the bare message, ``text`` the input and ``position`` the
     0-based offset of the error; ``args[0]`` is Ganeti's one-line message.
+    ``fatal`` errors (a bad regular expression) do not say what was found,
+    as in Ganeti.
     """
 
-    def __init__(self, reason: str, text: str, position: int) -> None:
+    def __init__(self, reason: str, text: str, position: int, *, fatal: bool = False) -> None:
         self.reason = reason
         self.text = text
         self.position = position
+        self.fatal = fatal
         super().__init__(f"Failed to parse query filter '{text}': {self.located_reason}")
 
     @property
@@ -36,10 +44,14 @@ class QueryFilterParseError(GanetiError):
     @property
     def located_reason(self) -> str:
         """The message as pyparsing words it: what was found, and where."""
-        if self.position >= len(self.text):
+        match = _FOUND_WORD.match(self.text, self.position)
+        if self.fatal:
+            found = ""
+        elif self.position >= len(self.text):
             found = ", found end of text"
         else:
-            found = f", found {self.text[self.position]!r}"
+            word = match.group(0) if match else self.text[self.position]
+            found = f", found {word!r}".replace("\\\\", "\\")
         return (
             f"{self.reason}{found}  (at char {self.position}),"
             f" (line:{self.line_number}, col:{self.column})"

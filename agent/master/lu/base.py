@@ -10,9 +10,9 @@ from agent.master.locks import BGL, EXCLUSIVE, SHARED
 
 if TYPE_CHECKING:
     from agent import pki
-    from agent.store import ConfigObject
     from agent.master.config import Config
     from agent.master.rpc import NodeRpc
+    from agent.store import ConfigObject
 
 
 @dataclass

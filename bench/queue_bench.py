@@ -1,0 +1,1060 @@
+"""Job queue bench: durable submission, filter evaluation, the change feed and scheduling delay.
+
+Measured against a real master on loopback (a 1-node demo cluster), every figure next to a
+reference measured in the same run. ``.venv/bin/python bench/queue_bench.py`` prints the
+tables and rewrites the "Job queue" section of ``bench/README.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import random
+import signal
+import sqlite3
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agent.errors import GanetiError
+from agent.master import opcodes
+from agent.master.filters import FilterRule, FilterSet, new_rule
+from agent.master.init import STORE_FILE
+from agent.master.jobs import Job, QueuedOpCode, now_ts
+from agent.master.scheduler import plan
+from agent.store import SqliteStore
+from shell.client import ClusterClient
+from shell.demo import Demo
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "bench" / "README.md"
+BEGIN_MARKER = "<!-- queue:begin -->"
+END_MARKER = "<!-- queue:end -->"
+
+DELAY_OP: dict[str, Any] = {"OP_ID": "OP_TEST_DELAY", "duration": 0.001, "on_master": False}
+BLOCKER_OP: dict[str, Any] = {"OP_ID": "OP_TEST_DELAY", "duration": 3600.0, "on_master": False}
+FINAL = frozenset(opcodes.JOB_FINAL)
+CLIENT_TIMEOUT = 120.0
+
+
+class BenchError(Exception):
+    """The cluster did not do what the bench asked, so its timing would mean nothing."""
+
+
+# -- statistics and formatting ------------------------------------------------
+
+
+def percentile(samples: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile, ``q`` in [0, 100]."""
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
+
+
+def fmt_time(seconds: float) -> str:
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.1f} µs"
+    if seconds < 1.0:
+        return f"{seconds * 1e3:.1f} ms"
+    return f"{seconds:.2f} s"
+
+
+def fmt_rate(per_second: float) -> str:
+    return f"{per_second:,.0f}/s"
+
+
+def fmt_ratio(ratio: float) -> str:
+    return f"×{ratio:.2f}" if ratio < 100 else f"×{ratio:,.0f}"
+
+
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A Markdown table padded to line up in a terminal too."""
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
+
+    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def ts_seconds(ts: Sequence[int]) -> float:
+    """A Ganeti ``[seconds, microseconds]`` timestamp as float seconds."""
+    return ts[0] + ts[1] / 1e6
+
+
+# -- the cluster --------------------------------------------------------------
+
+
+class BenchCluster:
+    """A fresh 1-node demo cluster on loopback (its agent is the master too) in ``root/name``."""
+
+    def __init__(self, root: Path, name: str) -> None:
+        self.demo = Demo(root / name, nodes=1, populate=False)
+
+    @property
+    def address(self) -> str:
+        return self.demo.master_address
+
+    @property
+    def state_dir(self) -> Path:
+        """The master's state directory: its store lives here."""
+        return self.demo.dir / "node1"
+
+    def __enter__(self) -> BenchCluster:
+        try:
+            self.demo.start()
+        except BaseException:
+            self.demo.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.demo.stop()
+
+    def client(self) -> ClusterClient:
+        return ClusterClient(self.address, timeout=CLIENT_TIMEOUT)
+
+    def set_max_running(self, value: int) -> None:
+        with self.client() as client:
+            job = client.wait_job(
+                client.submit_job([{"OP_ID": "OP_CLUSTER_SET_PARAMS", "max_running_jobs": value}])
+            )
+        if job["status"] != "success":
+            raise BenchError(f"max_running_jobs={value} failed: {job['opresult']}")
+
+
+def wait_status(client: ClusterClient, job_id: int, statuses: set[str], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while (status := client.get_job(job_id)["status"]) not in statuses:
+        if time.monotonic() > deadline:
+            raise BenchError(f"job {job_id} stayed {status}, expected one of {sorted(statuses)}")
+        time.sleep(0.02)
+
+
+def wait_finished(client: ClusterClient, job_ids: Sequence[int], timeout: float = 300) -> list[dict[str, Any]]:
+    """Wait until every job is finalised; return them in Ganeti's query fields.
+
+    Follows the highest id first and only then reads them all: every finished job in a
+    ``get_jobs`` is a store read on the thread that also commits, so polling a large
+    list would slow down the very jobs it waits for.
+    """
+    deadline = time.monotonic() + timeout
+    client.wait_job(max(job_ids))
+    while True:
+        jobs, missing = client.get_jobs(list(job_ids))
+        if missing:
+            raise BenchError(f"jobs {missing[:5]} vanished")
+        if all(j["status"] in FINAL for j in jobs):
+            return jobs
+        if time.monotonic() > deadline:
+            left = sum(j["status"] not in FINAL for j in jobs)
+            raise BenchError(f"{left} of {len(jobs)} jobs still unfinished after {timeout:.0f} s")
+        time.sleep(1.0)
+
+
+def stored_job(job_id: int, op: dict[str, Any], received: list[int]) -> dict[str, Any]:
+    """A queued one-opcode job as the master stores a submission (defaults, luxid's reason)."""
+    stored = opcodes.validate(op)
+    received_ns = received[0] * 10**9 + received[1] * 10**3
+    source = opcodes.REGISTRY[stored["OP_ID"]].reason_source
+    stored["reason"] = [*stored["reason"], [source, f"job={job_id};index=0", received_ns]]
+    job = Job(job_id, [QueuedOpCode(stored, priority=stored["priority"])], received_timestamp=received)
+    return job.to_dict()
+
+
+# -- 1. durable submission throughput -----------------------------------------
+
+
+@dataclass
+class Rate:
+    """Events counted in timed windows, one window per round."""
+
+    windows: list[tuple[int, float]] = field(default_factory=list)  # (count, seconds)
+
+    @property
+    def count(self) -> int:
+        return sum(c for c, _ in self.windows)
+
+    @property
+    def per_second(self) -> float:
+        seconds = sum(s for _, s in self.windows)
+        return self.count / seconds if seconds else 0.0
+
+    def round_rates(self) -> list[float]:
+        return [c / s for c, s in self.windows]
+
+
+SUBMIT, LOCKS = "`submit_job`", "`query_locks`"
+RUN, HELD, IDLE = "jobs run", "jobs held", "no write"
+
+
+@dataclass(frozen=True)
+class SubmissionFigures:
+    raw: Rate
+    api: dict[tuple[str, str, int], Rate]  # (call, jobs mode, clients) -> acknowledged calls
+    rounds: int
+    window: float
+    row_bytes: int
+    first_raw: float  # the raw rate of the new file's first (unmeasured) window
+
+
+def raw_commit_rate(db_path: Path, seconds: float, row: str) -> tuple[int, float]:
+    """Durable single-row SQLite transactions (WAL, synchronous=FULL) done in ``seconds``."""
+    db = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("CREATE TABLE IF NOT EXISTS jobs (id INTEGER PRIMARY KEY, data TEXT NOT NULL)")
+        count, start = 0, time.perf_counter()
+        while (elapsed := time.perf_counter() - start) < seconds:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("INSERT INTO jobs (data) VALUES (?)", (row,))
+            db.execute("COMMIT")
+            count += 1
+        return count, elapsed
+    finally:
+        db.close()
+
+
+def _run_clients(
+    address: str, clients: int, work: Callable[[int, ClusterClient], None]
+) -> tuple[float, float]:
+    """Run ``work(index, client)`` in ``clients`` threads, each with its own warmed-up client.
+
+    Returns the perf_counter start (all threads released at once) and the elapsed time
+    until the last one finished.
+    """
+    ready = threading.Barrier(clients + 1)
+    errors: list[BaseException] = []
+
+    def thread(index: int) -> None:
+        with ClusterClient(address, timeout=CLIENT_TIMEOUT) as client:
+            client.get_jobs([1])  # connect before the clock starts
+            ready.wait()
+            try:
+                work(index, client)
+            except BaseException as exc:  # re-raised in the caller's thread
+                errors.append(exc)
+
+    threads = [threading.Thread(target=thread, args=(i,), daemon=True) for i in range(clients)]
+    for t in threads:
+        t.start()
+    ready.wait()
+    start = time.perf_counter()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - start
+    if errors:
+        raise BenchError(f"a client failed: {errors[0]!r}")
+    return start, elapsed
+
+
+def api_call_rate(
+    address: str, clients: int, seconds: float, call: str = SUBMIT
+) -> tuple[int, float, int]:
+    """Calls acknowledged by the master in ``seconds`` from ``clients`` threads, back to back.
+
+    ``call`` is SUBMIT (one OP_TEST_DELAY job each) or LOCKS (a read that writes nothing).
+    Returns (acknowledged, elapsed until the last acknowledgement, highest job id submitted).
+    """
+    counts = [0] * clients
+    last_ids = [0] * clients
+    deadline = time.perf_counter() + seconds + 0.05  # the threads start while we wait
+
+    def work(index: int, client: ClusterClient) -> None:
+        while time.perf_counter() < deadline:
+            if call == SUBMIT:
+                last_ids[index] = client.submit_job([DELAY_OP])
+            else:
+                client.query_locks()
+            counts[index] += 1
+
+    _, elapsed = _run_clients(address, clients, work)
+    return sum(counts), elapsed, max(last_ids)
+
+
+class HeldJobs:
+    """max-running-jobs 1 with a long blocker running: submitted jobs stay queued."""
+
+    def __init__(self, cluster: BenchCluster, client: ClusterClient) -> None:
+        self.cluster, self.client = cluster, client
+        self.blocker = 0
+
+    def __enter__(self) -> HeldJobs:
+        self.cluster.set_max_running(1)
+        self.blocker = self.client.submit_job([BLOCKER_OP])
+        wait_status(self.client, self.blocker, {"running"})
+        return self
+
+    def release(self, last_id: int) -> None:
+        """Run everything held (raise the cap first: a high-priority job jumps the queue)."""
+        raise_cap = self.client.submit_job(
+            [{"OP_ID": "OP_CLUSTER_SET_PARAMS", "max_running_jobs": 1000, "priority": -10}]
+        )
+        self.client.cancel_job(self.blocker, kill=True)
+        self.blocker = 0
+        if self.client.wait_job(raise_cap)["status"] != "success":
+            raise BenchError("raising max_running_jobs failed")
+        if last_id:
+            self.client.wait_job(last_id)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.blocker:
+            self.release(0)
+        self.cluster.set_max_running(20)
+
+
+def measure_submission(
+    cluster: BenchCluster, clients: Sequence[int], rounds: int, window: float
+) -> SubmissionFigures:
+    """Alternate raw-commit windows with API windows, so the disk's drift hits all alike.
+
+    Submissions run twice: with the jobs running meanwhile (max-running-jobs 20), and with
+    them held in the queue, which leaves the submission path alone on the master. A read
+    that writes nothing (``query_locks``) gives the API's own ceiling. Every window starts
+    from an empty queue.
+    """
+    row = json.dumps(stored_job(1, DELAY_OP, now_ts()))
+    db_path = cluster.state_dir / "raw-commits.db"
+    raw = Rate()
+    api = {
+        (call, mode, n): Rate()
+        for call, mode in ((LOCKS, IDLE), (SUBMIT, RUN), (SUBMIT, HELD))
+        for n in clients
+    }
+    try:
+        with cluster.client() as client:
+            # Warm-up, not counted: the new file's WAL reaches its working size, connections open.
+            first_count, first_seconds = raw_commit_rate(db_path, window, row)
+            client.wait_job(api_call_rate(cluster.address, max(clients), window)[2])
+            for _ in range(rounds):
+                raw.windows.append(raw_commit_rate(db_path, window, row))
+                for n in clients:
+                    count, elapsed, _ = api_call_rate(cluster.address, n, window, LOCKS)
+                    api[(LOCKS, IDLE, n)].windows.append((count, elapsed))
+                for n in clients:
+                    count, elapsed, last_id = api_call_rate(cluster.address, n, window)
+                    api[(SUBMIT, RUN, n)].windows.append((count, elapsed))
+                    client.wait_job(last_id)  # the next window starts from an idle master
+                for n in clients:
+                    with HeldJobs(cluster, client) as held:
+                        count, elapsed, last_id = api_call_rate(cluster.address, n, window)
+                        api[(SUBMIT, HELD, n)].windows.append((count, elapsed))
+                        held.release(last_id)
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    return SubmissionFigures(raw, api, rounds, window, len(row), first_count / first_seconds)
+
+
+# -- 2. filter evaluation -----------------------------------------------------
+
+INSTANCE_OPS = ("OP_INSTANCE_STARTUP", "OP_INSTANCE_SHUTDOWN", "OP_INSTANCE_REMOVE")
+CLIENTS = ("gnt:client:gnt-instance", "gnt:client:gnt-node", "gnt:client:gnt-debug")
+WATERMARK = 1000
+
+
+def realistic_rules(count: int, rng: random.Random) -> list[FilterRule]:
+    """``count`` rules as operators write them; a few match some jobs, most match none.
+
+    The matching ones have the highest priority numbers, so a job that no rule applies
+    to, or that a late rule applies to, is checked against nearly all of them.
+    """
+    rules: list[FilterRule] = []
+    kinds: list[tuple[list[Any], Any]] = [
+        # maintenance windows over specific instances, by opcode and name
+        ([["opcode", ["&", ["==", "OP_ID", "OP_INSTANCE_STARTUP"],
+                      ["=~", "instance_name", r"^db\d+\.rack{n}\.example\.com$"]]]], "PAUSE"),
+        ([["opcode", ["==", "instance_name", "vm{n}.rack9.example.com"]]], "REJECT"),
+        # jobs of a past incident, by id range
+        ([["jobid", ["&", [">", "id", "{lo}"], ["<", "id", "{hi}"]]]], "REJECT"),
+        ([["jobid", ["==", "id", "{lo}"]]], "PAUSE"),
+        # tickets and sources named in the reason trail
+        ([["reason", ["=~", "reason", "^incident INC-{n}\\b"]]], "ACCEPT"),
+        ([["reason", ["&", ["==", "source", "gnt:client:gnt-cluster"],
+                      ["=~", "reason", "rebalance {n}"]]]], ["RATE_LIMIT", 2]),
+        # two predicates: an opcode coming from a given tool
+        ([["opcode", ["==", "OP_ID", "OP_NODE_REMOVE"]],
+          ["reason", ["==", "source", "gnt:client:hbal-{n}"]]], "REJECT"),
+        ([["opcode", ["|", ["==", "OP_ID", "OP_CLUSTER_VERIFY"],
+                      ["==", "OP_ID", "OP_CLUSTER_VERIFY_GROUP"]]]], "CONTINUE"),
+    ]
+    matching: list[tuple[list[Any], Any]] = [
+        ([["opcode", ["==", "OP_ID", "OP_TEST_DELAY"]]], ["RATE_LIMIT", 50]),
+        ([["reason", ["=~", "reason", "^nightly"]]], "ACCEPT"),
+        ([["opcode", ["=~", "instance_name", "^web"]], ["jobid", [">", "id", "watermark"]]], "ACCEPT"),
+    ]
+    for i in range(count):
+        late = i >= count - min(len(matching), count // 20)
+        predicates, action = matching[i % len(matching)] if late else kinds[i % len(kinds)]
+        lo = rng.randrange(1, 500)
+        text = (
+            json.dumps(predicates)
+            .replace('"{lo}"', str(lo))
+            .replace('"{hi}"', str(lo + rng.randrange(5, 50)))
+            .replace("{n}", str(i))
+        )
+        rules.append(
+            new_rule(
+                None, 90 + i if late else rng.randrange(0, 80), json.loads(text), action,
+                [["gnt:client:gnt-filter", f"rule {i}", time.time_ns()]], WATERMARK, time.time_ns(),
+            )
+        )
+    return rules
+
+
+def sample_jobs(count: int, first_id: int, rng: random.Random) -> list[Job]:
+    """``count`` fresh one-opcode jobs (distinct ids) with realistic inputs and reason trails."""
+    jobs = []
+    for job_id in range(first_id, first_id + count):
+        kind = rng.random()
+        if kind < 0.5:
+            op: dict[str, Any] = {
+                "OP_ID": rng.choice(INSTANCE_OPS),
+                "instance_name": f"{rng.choice(('web', 'db', 'vm'))}{rng.randrange(999)}.example.com",
+            }
+        elif kind < 0.8:
+            op = dict(DELAY_OP)
+        else:
+            op = {"OP_ID": "OP_CLUSTER_VERIFY"}
+        stored = opcodes.validate(op)
+        note = rng.choice(("nightly restart", "deploy 4711", "incident INC-12 follow-up", ""))
+        stored["reason"] = [
+            [rng.choice(CLIENTS), note, time.time_ns()],
+            [opcodes.REGISTRY[stored["OP_ID"]].reason_source, f"job={job_id};index=0", time.time_ns()],
+        ]
+        jobs.append(Job(job_id, [QueuedOpCode(stored)], received_timestamp=now_ts()))
+    return jobs
+
+
+@dataclass(frozen=True)
+class FilterFigure:
+    rules: int
+    jobs: int
+    seconds_per_job: tuple[float, ...]  # one per repeat, each over fresh jobs
+    matched: float  # the fraction of jobs some rule applied to
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds_per_job)
+
+
+def measure_filters(
+    rule_counts: Sequence[int] = (0, 100), jobs: int = 1000, repeats: int = 5, seed: int = 7
+) -> list[FilterFigure]:
+    """``FilterSet.applying`` per job over fresh jobs, so its per-job cache never answers."""
+    rng = random.Random(seed)
+    rule_sets = {n: realistic_rules(n, rng) for n in rule_counts}
+    times: dict[int, list[float]] = {n: [] for n in rule_counts}
+    matched: dict[int, int] = {n: 0 for n in rule_counts}
+    next_id = WATERMARK - jobs // 2  # about half the jobs are above the rules' watermark
+    for _ in range(repeats):
+        batch = sample_jobs(jobs, next_id, rng)
+        next_id += jobs
+        for n in rule_counts:  # the same jobs for every rule count, alternating
+            filters = FilterSet(rule_sets[n])
+            start = time.perf_counter()
+            found = [filters.applying(job) for job in batch]
+            times[n].append((time.perf_counter() - start) / jobs)
+            matched[n] += sum(rule is not None for rule in found)
+    return [
+        FilterFigure(n, jobs, tuple(times[n]), matched[n] / (jobs * repeats)) for n in rule_counts
+    ]
+
+
+# -- 3. the change feed with a long queue -------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanFigure:
+    """The cost of one scheduling pass (``scheduler.plan``) with ``queued`` jobs waiting."""
+
+    case: str
+    queued: int
+    seconds: tuple[float, ...]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+PLAN_FULL = "max-running reached"
+PLAN_PAUSED = "a PAUSE rule holds every job"
+
+
+def measure_plan(sizes: Sequence[int], passes: int = 5) -> list[PlanFigure]:
+    """One scheduling pass in-process, as the master runs it after every submission and change."""
+    rng = random.Random(3)
+    pause = FilterRule(
+        "00000000-0000-4000-8000-000000000001", 0, [["jobid", [">", "id", "watermark"]]],
+        "PAUSE", [], 0,
+    )
+    figures = []
+    for size in sizes:
+        queued = sample_jobs(size, 2, rng)
+        running = sample_jobs(1, 1, rng)
+        cases: dict[str, tuple[int, Callable[[Job], FilterRule | None]]] = {
+            PLAN_FULL: (1, lambda job: None),
+            PLAN_PAUSED: (20, lambda job: pause),
+        }
+        for case, (max_running, applying) in cases.items():
+            samples = []
+            for _ in range(passes):
+                start = time.perf_counter()
+                decided = plan(queued, [] if case == PLAN_PAUSED else running, max_running, applying)
+                samples.append(time.perf_counter() - start)
+                if decided.start:
+                    raise BenchError(f"{case}: the pass started {len(decided.start)} jobs")
+            figures.append(PlanFigure(case, size, tuple(samples)))
+    return figures
+
+
+class QueueWatcher:
+    """Follows ``watch_queue`` in a thread and notes when each (job, status) arrived."""
+
+    def __init__(self, address: str) -> None:
+        self.client = ClusterClient(address, timeout=CLIENT_TIMEOUT)
+        self.arrived: dict[tuple[int, str], float] = {}
+        self.snapshot_jobs = 0
+        self.started = time.perf_counter()
+        self.snapshot_done: float | None = None
+        self.failure: BaseException | None = None
+        self._changed = threading.Condition()
+        self._closing = False
+        self._thread = threading.Thread(target=self._follow, name="queue-watcher", daemon=True)
+        self._thread.start()
+
+    def _follow(self) -> None:
+        try:
+            for update in self.client.watch_queue():
+                now = time.perf_counter()
+                with self._changed:
+                    if update.snapshot:
+                        self.snapshot_jobs += 1 if update.job_id else 0
+                        if update.snapshot_end:
+                            self.snapshot_done = now
+                    else:
+                        self.arrived[(update.job_id, update.status)] = now
+                    self._changed.notify_all()
+        except GanetiError as exc:
+            if not self._closing:
+                self.failure = exc
+        finally:
+            with self._changed:
+                self._changed.notify_all()
+
+    def _wait(self, ready: Callable[[], bool], timeout: float, what: str) -> None:
+        with self._changed:
+            if not self._changed.wait_for(lambda: ready() or self.failure is not None, timeout):
+                raise BenchError(f"the queue watcher saw no {what} within {timeout:.0f} s")
+        if self.failure is not None:
+            raise BenchError(f"the queue watcher failed: {self.failure}")
+
+    def wait_snapshot(self, timeout: float = 300) -> float:
+        """Seconds from subscribing to the end of the initial snapshot."""
+        self._wait(lambda: self.snapshot_done is not None, timeout, "end of snapshot")
+        assert self.snapshot_done is not None
+        return self.snapshot_done - self.started
+
+    def wait_for(self, job_id: int, status: str, timeout: float = 60) -> float:
+        """The perf_counter time the watcher received the job's change to ``status``."""
+        self._wait(lambda: (job_id, status) in self.arrived, timeout, f"job {job_id} {status}")
+        return self.arrived[(job_id, status)]
+
+    def close(self) -> None:
+        self._closing = True
+        self.client.close()
+        self._thread.join(timeout=10)
+
+
+@dataclass(frozen=True)
+class FillFigure:
+    jobs: int
+    seconds: float
+    via: str  # "API" or "store"
+    first_rate: float = 0.0  # submissions per second over the first and last 10%
+    last_rate: float = 0.0
+
+
+@dataclass(frozen=True)
+class StreamFigure:
+    queued: int
+    fill: FillFigure
+    snapshot_seconds: float
+    latencies: tuple[float, ...]  # cancel request sent -> the watcher has the change
+    replies: tuple[float, ...]  # cancel request sent -> its reply
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.latencies)
+
+    @property
+    def p99(self) -> float:
+        return percentile(self.latencies, 99)
+
+
+def fill_via_api(address: str, count: int, clients: int) -> tuple[FillFigure, list[int]]:
+    """Submit ``count`` jobs from ``clients`` threads; note how the submission rate changes."""
+    acked: list[float] = []
+    ids: list[int] = []
+    lock = threading.Lock()
+    shares = [count // clients + (i < count % clients) for i in range(clients)]
+
+    def submit(index: int, client: ClusterClient) -> None:
+        for _ in range(shares[index]):
+            job_id = client.submit_job([DELAY_OP])
+            with lock:
+                acked.append(time.perf_counter())
+                ids.append(job_id)
+
+    start, elapsed = _run_clients(address, clients, submit)
+    tenth = max(1, count // 10)
+    acked.sort()
+    first = tenth / (acked[tenth - 1] - start)
+    last = tenth / (acked[-1] - acked[-tenth - 1]) if count > tenth else first
+    return FillFigure(count, elapsed, "API", first, last), ids
+
+
+def fill_via_store(cluster: BenchCluster, count: int) -> tuple[FillFigure, list[int]]:
+    """Stop the master, write ``count`` queued jobs into its store, start it again.
+
+    The first is the long blocker (lowest id, so it is the one job max-running-jobs 1 lets
+    run after the restart); the master recovers the rest as queued jobs.
+    """
+    cluster.demo.stop()
+    start = time.perf_counter()
+    store = SqliteStore(cluster.state_dir / STORE_FILE)
+    try:
+        received = now_ts()
+        first = store.job_serial() + 1
+        def build(job_id: int) -> dict[str, Any]:
+            return stored_job(job_id, BLOCKER_OP if job_id == first else DELAY_OP, received)
+
+        ids = store.write_jobs([build] * count, [])
+    finally:
+        store.close()
+    cluster.demo.start()
+    elapsed = time.perf_counter() - start
+    if ids[0] != first:
+        raise BenchError(f"the store allocated job {ids[0]}, expected {first}")
+    return FillFigure(count, elapsed, "store"), ids
+
+
+def measure_stream(
+    root: Path, size: int, changes: int, api_fill_limit: int, clients: int, seed: int = 11
+) -> StreamFigure:
+    """Latency from cancelling a queued job to a ``watch_queue`` client receiving the change.
+
+    The queue holds ``size`` jobs: a long blocker running under max-running-jobs 1 and
+    ``size - 1`` queued jobs behind it.
+    """
+    with BenchCluster(root, f"stream-{size}") as cluster:
+        cluster.set_max_running(1)
+        if size <= api_fill_limit:
+            with cluster.client() as client:
+                blocker = client.submit_job([BLOCKER_OP])
+                wait_status(client, blocker, {"running"})
+            fill, ids = fill_via_api(cluster.address, size - 1, clients)
+        else:
+            fill, ids = fill_via_store(cluster, size)
+            blocker, ids = ids[0], ids[1:]
+            with cluster.client() as client:
+                wait_status(client, blocker, {"running"})
+        watcher = QueueWatcher(cluster.address)
+        try:
+            snapshot = watcher.wait_snapshot()
+            if watcher.snapshot_jobs != size:
+                raise BenchError(f"the snapshot held {watcher.snapshot_jobs} jobs, expected {size}")
+            latencies, replies = [], []
+            with cluster.client() as client:
+                for job_id in random.Random(seed).sample(ids, min(changes, len(ids))):
+                    sent = time.perf_counter()
+                    ok, message = client.cancel_job(job_id)
+                    replied = time.perf_counter()
+                    if not ok:
+                        raise BenchError(f"cancel {job_id}: {message}")
+                    latencies.append(watcher.wait_for(job_id, "canceled") - sent)
+                    replies.append(replied - sent)
+        finally:
+            watcher.close()
+    return StreamFigure(size, fill, snapshot, tuple(latencies), tuple(replies))
+
+
+# -- 4. scheduling delay of a burst -------------------------------------------
+
+
+@dataclass(frozen=True)
+class BurstFigure:
+    jobs: int
+    clients: int
+    max_running: int
+    submit_latencies: tuple[float, ...]  # in the order the submissions were sent
+    delays: tuple[float, ...]  # opexec[0] - received_ts
+    makespan: float  # first submission sent -> last job ended (wall clock)
+
+    @property
+    def first_submit(self) -> float:
+        return self.submit_latencies[0]
+
+
+def measure_burst(cluster: BenchCluster, jobs: int, clients: int, max_running: int) -> BurstFigure:
+    """``jobs`` OP_TEST_DELAY jobs submitted at once from ``clients`` threads."""
+    cluster.set_max_running(max_running)
+    sent: list[tuple[float, float, int]] = []  # (sent, latency, job id)
+    lock = threading.Lock()
+    shares = [jobs // clients + (i < jobs % clients) for i in range(clients)]
+
+    def submit(index: int, client: ClusterClient) -> None:
+        for _ in range(shares[index]):
+            start = time.perf_counter()
+            job_id = client.submit_job([DELAY_OP])
+            latency = time.perf_counter() - start
+            with lock:
+                sent.append((start, latency, job_id))
+
+    wall_start = time.time()
+    _run_clients(cluster.address, clients, submit)
+    sent.sort()
+    with cluster.client() as client:
+        done = wait_finished(client, [job_id for _, _, job_id in sent])
+    failed = [j["id"] for j in done if j["status"] != "success"]
+    if failed:
+        raise BenchError(f"{len(failed)} burst jobs did not succeed, e.g. job {failed[0]}")
+    delays = tuple(ts_seconds(j["opexec"][0]) - ts_seconds(j["received_ts"]) for j in done)
+    makespan = max(ts_seconds(j["end_ts"]) for j in done) - wall_start
+    return BurstFigure(jobs, clients, max_running, tuple(lat for _, lat, _ in sent), delays, makespan)
+
+
+# -- report -------------------------------------------------------------------
+
+
+def submission_table(fig: SubmissionFigures, targets: dict[int, float]) -> str:
+    """Rates and ratios to the raw commits; the range is of the per-round ratios."""
+    raw = fig.raw.per_second
+    header = ["Durable writes", "Jobs", "Rate", "Count", "Ratio to raw", "Per round", "Target"]
+    rows = [["Raw SQLite commits (1 row each)", "", fmt_rate(raw), f"{fig.raw.count:,}", "×1.00", "", ""]]
+    for (call, mode, n), rate in fig.api.items():
+        ratio = rate.per_second / raw
+        per_round = [a / r for a, r in zip(rate.round_rates(), fig.raw.round_rates(), strict=True)]
+        target = targets.get(n) if call == SUBMIT else None
+        verdict = "" if target is None else f"≥ ×{target:.1f}: {'met' if ratio >= target else 'missed'}"
+        rows.append(
+            [
+                f"{call} from {n} client{'s' if n > 1 else ''}",
+                mode,
+                fmt_rate(rate.per_second),
+                f"{rate.count:,}",
+                fmt_ratio(ratio),
+                f"{fmt_ratio(min(per_round))}–{fmt_ratio(max(per_round))}",
+                verdict,
+            ]
+        )
+    return markdown_table(header, rows)
+
+
+def filter_table(figures: Sequence[FilterFigure]) -> str:
+    base = next((f for f in figures if f.rules == 0), figures[0])
+    rows = [
+        [
+            f"{f.rules} rules",
+            fmt_time(f.median),
+            f"{fmt_time(min(f.seconds_per_job))}–{fmt_time(max(f.seconds_per_job))}",
+            f"{f.matched:.0%}",
+            fmt_ratio(f.median / base.median),
+        ]
+        for f in figures
+    ]
+    header = ["`FilterSet.applying`", "Per job (median)", "Range", "Jobs matched", f"Ratio to {base.rules} rules"]
+    return markdown_table(header, rows)
+
+
+def plan_table(figures: Sequence[PlanFigure]) -> str:
+    sizes = sorted({f.queued for f in figures})
+    cases = list(dict.fromkeys(f.case for f in figures))
+    by_key = {(f.case, f.queued): f for f in figures}
+    header = ["One scheduling pass", *(f"{n:,} queued" for n in sizes), "Per queued job (largest)"]
+    rows = []
+    for case in cases:
+        cells = [fmt_time(by_key[(case, n)].median) for n in sizes]
+        rows.append([case, *cells, fmt_time(by_key[(case, sizes[-1])].median / sizes[-1])])
+    return markdown_table(header, rows)
+
+
+def stream_table(figures: Sequence[StreamFigure]) -> str:
+    base = figures[0]
+    rows = []
+    for f in figures:
+        fill = f"{fmt_time(f.fill.seconds)} ({f.fill.via}"
+        if f.fill.via == "API":
+            fill += f", {fmt_rate(f.fill.first_rate)} → {fmt_rate(f.fill.last_rate)}"
+        rows.append(
+            [
+                f"{f.queued:,}",
+                fill + ")",
+                fmt_time(f.snapshot_seconds),
+                fmt_time(f.median),
+                fmt_time(f.p99),
+                fmt_time(statistics.median(f.replies)),
+                str(len(f.latencies)),
+                fmt_ratio(f.median / base.median),
+                fmt_ratio(f.p99 / base.p99),
+            ]
+        )
+    header = [
+        "Jobs in queue", "Fill (how, rate first → last 10%)", "Snapshot", "Change → watcher: median",
+        "p99", "Cancel reply", "n", f"Median / {base.queued:,}", f"p99 / {base.queued:,}",
+    ]
+    return markdown_table(header, rows)
+
+
+def burst_table(figures: Sequence[BurstFigure]) -> str:
+    rows = []
+    for f in figures:
+        subs = f.submit_latencies
+        rows.append(
+            [
+                f"{f.max_running:,}",
+                fmt_time(percentile(f.delays, 50)),
+                fmt_time(percentile(f.delays, 99)),
+                fmt_time(max(f.delays)),
+                fmt_time(f.first_submit),
+                fmt_time(statistics.median(subs)),
+                fmt_time(max(subs)),
+                f"{fmt_ratio(max(subs) / f.first_submit)}",
+                fmt_time(f.makespan),
+            ]
+        )
+    header = [
+        "max-running-jobs", "Queued → running: p50", "p99", "max", "Submit: first", "median",
+        "max", "max / first", "All done",
+    ]
+    return markdown_table(header, rows)
+
+
+def machine_line(load_before: float) -> str:
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
+    return (
+        f"Machine: nproc {cpus}, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()} ({platform.machine()}), "
+        f"SQLite {sqlite3.sqlite_version}; cluster state and the raw-commit database in "
+        f"{tempfile.gettempdir()}; load average {load_before:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end (other work shares the machine); run on {today}."
+    )
+
+
+@dataclass(frozen=True)
+class Results:
+    submission: SubmissionFigures
+    filters: list[FilterFigure] | None
+    filters_skipped: str
+    plans: list[PlanFigure]
+    streams: list[StreamFigure]
+    bursts: list[BurstFigure]
+
+
+def readme_section(r: Results, tables: dict[str, str], machine: str, elapsed: float,
+                   changes: int, api_fill_limit: int) -> str:
+    sub = r.submission
+    filters = tables["filters"] if r.filters else f"Not measured: {r.filters_skipped}."
+    big = [f for f in r.streams if f.fill.via == "store"]
+    store_note = (
+        f"\nQueues above {api_fill_limit:,} jobs are written straight into the stopped master's "
+        "store and recovered at its restart (the same stored jobs a submission writes): "
+        "filling them through the API takes too long, see the scheduling pass below."
+        if big else ""
+    )
+    burst_jobs = r.bursts[0].jobs if r.bursts else 0
+    locks = {n: rate.per_second / sub.raw.per_second for (call, _, n), rate in sub.api.items() if call == LOCKS}
+    ceiling = (
+        "\nHere a call that writes nothing already runs at "
+        + " and ".join(f"×{ratio:.2f} ({n} client{'s' if n > 1 else ''})" for n, ratio in locks.items())
+        + " of the raw commit rate: the API's round trip, not the disk, bounds every ratio below."
+        if locks and max(locks.values()) < 1 else ""
+    )
+    batches = len(r.filters[0].seconds_per_job) if r.filters else 0
+    batch_jobs = r.filters[0].jobs if r.filters else 0
+    return f"""{BEGIN_MARKER}
+## Job queue
+
+Written by `bench/queue_bench.py` (`.venv/bin/python bench/queue_bench.py`, about
+{elapsed:.0f} s); do not edit by hand between the `queue` markers. Every cluster is a fresh
+1-node demo cluster on loopback (the node's agent is the master too), reached through the
+Cluster API over its Unix socket by `shell.client.ClusterClient`.
+
+{machine}
+
+### Durable submission
+
+`submit_job` of one `OP_TEST_DELAY` job (0.001 s, not on the master) per call, back to
+back from 1 client and from 16 concurrent clients (threads in this process, each with its
+own `ClusterClient`), counting the submissions acknowledged per second; none is
+acknowledged before the transaction holding it has committed. "jobs run": the jobs run
+meanwhile (max-running-jobs 20), so their status updates share the writer; "jobs held": a
+blocker runs under max-running-jobs 1 and the submissions stay queued, which leaves the
+submission path alone on the master. `query_locks` (a read that writes nothing) is the
+API's own ceiling on this machine: a call's round trip without any disk write.
+
+The reference is raw durable SQLite commits on the same disk: a new database file in the
+master's state directory, WAL, `synchronous=FULL`, one {sub.row_bytes}-byte row (the size of
+a stored job) per transaction, one unmeasured window first (it ran at
+{fmt_rate(sub.first_raw)}). {sub.rounds} rounds of {sub.window:.0f} s windows of each kind,
+alternating, so the disk's drift hits all alike; rates are totals over the rounds, "per
+round" the range of the ratios within one round. Several submissions sharing one commit
+is what would let 16 clients beat the raw rate.{ceiling}
+
+{tables["submission"]}
+
+### Filter evaluation
+
+In-process `FilterSet.applying` (the scheduler asks it for every queued job) over fresh jobs
+with distinct ids, so its per-job cache never answers: 100 rules mixing `jobid`, `opcode` and
+`reason` predicates (maintenance windows by instance name, id ranges of past incidents,
+tickets in the reason trail, RATE_LIMIT and CONTINUE rules); most match no job, the few that
+do come last in evaluation order. Median of {batches} batches of {batch_jobs:,} jobs (instance
+start/stop/remove, test delays, cluster verifies, half of them above the rules' watermark);
+the reference is the same jobs with no rules. The master keeps each queued job's applying
+rule until the rules change; any rule change evaluates every queued job again, in one
+scheduling pass.
+
+{filters}
+
+### Change feed with a long queue
+
+Latency from a status change to a client following `watch_queue` receiving it: the change
+is `cancel_job` of a queued job (a random one each time, one at a time), measured from
+sending the request to the watcher's thread holding the update ({changes} changes per
+size). The queue holds a 3600 s blocker running under max-running-jobs 1 and the
+rest queued behind it; the first row is the reference. Jobs up to {api_fill_limit:,} are
+submitted through the API from 16 clients (the fill column shows how the submission rate
+falls as the queue grows).{store_note}
+"Snapshot" is how long a new watcher takes to receive the whole queue before its first
+live update; "Cancel reply" is the cancel call's own round trip.
+
+{tables["stream"]}
+
+Why the fill slows down: after every submission and every change the master runs one
+scheduling pass (`scheduler.plan`) over every queued job, even when no job can start.
+In-process, median of 5 passes, with max-running-jobs reached (what this bench's queues
+do) and with a PAUSE rule holding every queued job instead (then each pass also sorts
+the queue and checks each job's dependencies and reason rate limits):
+
+{tables["plan"]}
+
+### Scheduling delay of a burst
+
+{burst_jobs:,} `OP_TEST_DELAY` jobs (0.001 s) submitted at once from 16 clients, with
+max-running-jobs 20 (the default) and {burst_jobs:,}; queued → running
+is `opexec[0] − received_ts` of each job from `get_jobs`; the submission latencies are in
+the order the submissions were sent ("first" is the first one sent, on a warm connection),
+and none should be slower than the first. For scale, Ganeti's operators see 2–4 s
+queued-to-running delays with 30 s outliers, and Ganeti's QA submits 10 × 20 `gnt-debug
+delay` jobs (200); this burst is {burst_jobs / 200:.0f} × that (100 × that, 20,000 jobs, is
+`--burst 20000`, not part of the default run).
+
+{tables["burst"]}
+{END_MARKER}
+"""
+
+
+def write_readme_section(section: str, path: Path = README) -> None:
+    """Replace the text between the queue markers, leaving every other section alone."""
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    begin, end = text.find(BEGIN_MARKER), text.find(END_MARKER)
+    if begin != -1 and end > begin:
+        text = text[:begin] + section.rstrip("\n") + text[end + len(END_MARKER) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text if text.endswith("\n") else text + "\n")
+
+
+def filters_or_reason(jobs: int) -> tuple[list[FilterFigure] | None, str]:
+    """The filter figures, or why they cannot be measured (the query language is missing)."""
+    try:
+        return measure_filters(jobs=jobs), ""
+    except (AttributeError, ImportError) as exc:
+        return None, f"the query language `agent.qlang` is not usable yet ({exc})"
+
+
+@contextmanager
+def bench_root(tmp_root: Path | None) -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="queue-bench-", dir=tmp_root) as tmp:
+        yield Path(tmp)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--rounds", type=int, default=3, help="submission rounds (default 3)")
+    p.add_argument("--window", type=float, default=3.0, help="seconds per submission window (default 3)")
+    p.add_argument("--filter-jobs", type=int, default=1000, help="jobs per filter batch (default 1000)")
+    p.add_argument(
+        "--queue-sizes",
+        type=lambda s: [int(x) for x in s.split(",")],
+        default=[300, 10_000, 100_000],
+        help="jobs in the queue for the change feed, comma-separated (default 300,10000,100000)",
+    )
+    p.add_argument("--changes", type=int, default=200, help="changes per queue size (default 200)")
+    p.add_argument(
+        "--api-fill-limit", type=int, default=10_000,
+        help="fill larger queues through the store, not the API (default 10000)",
+    )
+    p.add_argument("--burst", type=int, default=1000, help="jobs in the burst (default 1000)")
+    p.add_argument("--no-readme", action="store_true", help="print only, leave bench/README.md")
+    args = p.parse_args(argv)
+    # A plain SIGTERM would skip the clean-up: stop the clusters and remove the temp dir.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    load_before = os.getloadavg()[0]
+    started = time.perf_counter()
+    clients = 16
+    try:
+        with bench_root(None) as root:
+            with BenchCluster(root, "submit") as cluster:
+                submission = measure_submission(cluster, (1, clients), args.rounds, args.window)
+                tables = {"submission": submission_table(submission, {1: 0.8, clients: 2.0})}
+                print(tables["submission"], end="\n\n", flush=True)
+                bursts = [
+                    measure_burst(cluster, args.burst, clients, max_running)
+                    for max_running in (20, args.burst)
+                ]
+                tables["burst"] = burst_table(bursts)
+                print(tables["burst"], end="\n\n", flush=True)
+            filters, skipped = filters_or_reason(args.filter_jobs)
+            tables["filters"] = filter_table(filters) if filters else ""
+            print(tables["filters"] or f"Filters not measured: {skipped}", end="\n\n", flush=True)
+            plans = measure_plan(args.queue_sizes)
+            tables["plan"] = plan_table(plans)
+            print(tables["plan"], end="\n\n", flush=True)
+            streams = []
+            for size in args.queue_sizes:
+                streams.append(measure_stream(root, size, args.changes, args.api_fill_limit, clients))
+                print(f"  queue of {size:,}: done at {time.perf_counter() - started:.0f} s", flush=True)
+            tables["stream"] = stream_table(streams)
+            print(tables["stream"], end="\n\n", flush=True)
+    except (BenchError, GanetiError) as exc:
+        print(f"queue_bench: {exc}", file=sys.stderr)
+        return 1
+    elapsed = time.perf_counter() - started
+    machine = machine_line(load_before)
+    print(machine)
+    print(f"Total {elapsed:.0f} s.")
+    if not args.no_readme:
+        results = Results(submission, filters, skipped, plans, streams, bursts)
+        write_readme_section(
+            readme_section(results, tables, machine, elapsed, args.changes, args.api_fill_limit)
+        )
+        print(f"Updated {README.relative_to(ROOT)}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""Smoke tests of bench/queue_bench.py: its in-process parts run at tiny sizes; no timing is checked."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import random
+import sys
+from pathlib import Path
+from types import ModuleType
+
+BENCH = Path(__file__).resolve().parents[3] / "bench" / "queue_bench.py"
+
+
+def _load_bench() -> ModuleType:
+    # bench/ is a directory of scripts, not a package: load the file by path.
+    spec = importlib.util.spec_from_file_location("queue_bench", BENCH)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the file runs
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = _load_bench()
+
+
+def test_filter_measurement_covers_each_rule_count_on_fresh_jobs() -> None:
+    figures = bench.measure_filters(rule_counts=(0, 100), jobs=20, repeats=2)
+
+    assert [f.rules for f in figures] == [0, 100]
+    assert all(len(f.seconds_per_job) == 2 and f.median > 0 for f in figures)
+    assert figures[0].matched == 0 and 0 < figures[1].matched < 1
+    assert "100 rules" in bench.filter_table(figures)
+
+
+def test_realistic_rules_are_valid_and_mostly_match_nothing() -> None:
+    rng = random.Random(1)
+    rules = bench.realistic_rules(100, rng)
+    jobs = bench.sample_jobs(200, 900, rng)
+
+    assert len({r.uuid for r in rules}) == 100
+    assert {p[0] for r in rules for p in r.predicates} == {"jobid", "opcode", "reason"}
+    evaluated = [r for r in rules if r.kind != "CONTINUE"]  # CONTINUE rules are never consulted
+    matching = {r.uuid for r in evaluated for job in jobs if r.matches(job)}
+    assert 0 < len(matching) <= len(evaluated) // 5
+
+
+def test_scheduling_pass_starts_nothing_in_either_case() -> None:
+    figures = bench.measure_plan(sizes=(10, 50), passes=2)
+
+    assert {(f.case, f.queued) for f in figures} == {
+        (case, n) for case in (bench.PLAN_FULL, bench.PLAN_PAUSED) for n in (10, 50)
+    }
+    assert "50 queued" in bench.plan_table(figures)
+
+
+def test_stored_job_is_a_queued_submission_with_luxids_reason() -> None:
+    job = bench.stored_job(42, bench.DELAY_OP, [1700000000, 5])
+
+    assert job["id"] == 42 and job["status"] == "queued"
+    (op,) = job["ops"]
+    assert op["input"]["OP_ID"] == "OP_TEST_DELAY" and op["input"]["on_master"] is False
+    assert op["input"]["reason"][-1][1] == "job=42;index=0"
+    json.dumps(job)
+
+
+def test_raw_commits_count_durable_transactions(tmp_path: Path) -> None:
+    count, elapsed = bench.raw_commit_rate(tmp_path / "raw.db", 0.05, "x" * 100)
+
+    assert count > 0 and elapsed >= 0.05
+
+
+def test_percentile_is_nearest_rank() -> None:
+    samples = list(range(1, 101))
+
+    assert bench.percentile(samples, 50) == 50
+    assert bench.percentile(samples, 99) == 99
+    assert bench.percentile([3.0], 99) == 3.0
+
+
+def test_readme_section_is_replaced_and_other_sections_kept(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("# Benchmarks\n\n<!-- skeleton:begin -->\nkeep me\n<!-- skeleton:end -->\n")
+    section = f"{bench.BEGIN_MARKER}\n## Job queue\n\nfirst\n{bench.END_MARKER}\n"
+
+    bench.write_readme_section(section, readme)
+    bench.write_readme_section(section.replace("first", "second"), readme)
+
+    text = readme.read_text()
+    assert "keep me" in text and "second" in text and "first" not in text
+    assert text.count(bench.BEGIN_MARKER) == 1
