@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import uuid as uuidlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from agent import qlang
@@ -76,6 +76,11 @@ class FilterRule:
     action: str | list[Any]
     reason_trail: list[list[Any]]
     watermark: int
+    # The predicates decoded once: the scheduler evaluates them for every queued job.
+    decoded: list[Any] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "decoded", qlang.decode_predicates(self.predicates))
 
     @property
     def kind(self) -> str:
@@ -104,10 +109,7 @@ class FilterRule:
 
     def matches(self, job: Job) -> bool:
         ops = [op.input for op in job.ops]
-        return all(
-            qlang.predicate_matches(kind, expr, ops, job.id, self.watermark)
-            for kind, expr in self.predicates
-        )
+        return all(p.matches(ops, job.id, self.watermark) for p in self.decoded)
 
 
 def new_rule(

@@ -64,8 +64,9 @@ class JobQueue:
         if event is not None:
             event.set()
         status = str(job.status)
-        if self._published.get(job.id) != status:
-            self._published[job.id] = status
+        key = f"{status}/{job.priority}"
+        if self._published.get(job.id) != key:
+            self._published[job.id] = key
             self.events.publish(job.id, status, job.priority, tuple(job.query()["summary"]),
                                 reason=_user_reason(job))
             if job.status.finalised:
@@ -292,6 +293,10 @@ class JobQueue:
         """One scheduling pass; starts jobs as tasks and cancels REJECTed ones."""
         if self._stopping or not self.queued:
             return
+        if len(self.running) >= self.max_running and not any(
+            r.kind == "REJECT" for r in self.filters.rules
+        ):
+            return  # no free slot and nothing to reject: the pass could change nothing
         decided = plan(
             self.queued.values(),
             [s.job for s in self.running.values()],

@@ -212,3 +212,60 @@ def print_fields(kind: str, wanted: list[str], headers: bool, separator: str | N
                       [False] * 4, separator):
         print(line, file=out)
     return EXIT_UNKNOWN_FIELD if any(n not in by_name for n in names) else 0
+
+
+_KINDS = {"Number": "NUMBER", "Unit": "NUMBER", "Boolean": "BOOL", "Text": "TEXT"}
+_TIMESTAMPS = ("received_ts", "start_ts", "end_ts")
+_LIST_FIELDS = ("tags", "pinst_list", "sinst_list", "snodes", "nic.macs", "nic.ips", "disk.sizes")
+
+
+def is_plain_names(args: list[str], force: bool) -> bool:
+    """Plain names are looked up on the master (unknown ones are errors); the rest is a filter."""
+    from agent import qlang
+
+    return not force and not (len(args) == 1 and qlang.looks_like_filter(args[0])) and not any(
+        c in a for a in args for c in "*?"
+    )
+
+
+def query_filter(kind: str, args: list[str], force: bool) -> Any:
+    """The compiled filter of a list command's arguments (§6.4), or None for everything."""
+    from agent import qlang
+
+    fields, _ = FIELDS[kind]
+    expr = qlang.make_list_filter(args, "id" if kind == "job" else "name",
+                                  numeric_names=kind == "job", force_filter=force)
+    if expr is None:
+        return None
+    kinds = {}
+    for f in fields:
+        if f.name == "name":
+            kinds[f.name] = qlang.FieldKind.HOSTNAME
+        elif f.name in _TIMESTAMPS:
+            kinds[f.name] = qlang.FieldKind.TIMESTAMP
+        elif f.name in _LIST_FIELDS:
+            kinds[f.name] = qlang.FieldKind.LIST
+        else:
+            kinds[f.name] = getattr(qlang.FieldKind, _KINDS.get(f.kind, "OTHER"))
+    return qlang.QueryFilter(expr, kinds)
+
+
+def filter_objects(kind: str, compiled: Any, objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    from agent import qlang
+
+    if compiled is None:
+        return objects
+    by_name = {f.name: f for f in FIELDS[kind][0]}
+
+    def getter(obj: dict[str, Any]) -> Callable[[str], Any]:
+        def get(name: str) -> Any:
+            value = by_name[name].get(obj)
+            return qlang.UNAVAILABLE if value is None else value
+
+        return get
+
+    return [o for o in objects if compiled.matches(getter(o))]
+
+
+def filter_needs_live(kind: str, compiled: Any) -> bool:
+    return compiled is not None and needs_live(kind, list(compiled.fields))

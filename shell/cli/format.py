@@ -95,6 +95,10 @@ def to_json(value: Any) -> str:
 
 def format_error(exc: GanetiError) -> str:
     """The one-message form of an error, as Ganeti's command line prints it."""
+    from agent.qlang import QueryFilterParseError
+
+    if isinstance(exc, QueryFilterParseError):
+        return exc.format_error()
     if isinstance(exc, OpPrereqError):
         if exc.code:
             return (

@@ -99,6 +99,8 @@ LIST_OPTIONS = (
     Option(("--output",), "fields as with -o, or 'json' to print the rows as JSON for scripts",
            action="output", metavar="FIELDS|json", complete=FIELD),
     Option(("--no-headers",), "omit the header row", action="store_true"),
+    Option(("-F", "--filter"), "treat the argument as a query filter ('name =~ /^web/ and status == \"running\"')",
+           dest="force_filter", action="store_true"),
     Option(("--separator",), "separate columns with SEP, without padding", metavar="SEP"),
     Option(("-v", "--verbose"), "spell out unavailable values", action="count"),
 )

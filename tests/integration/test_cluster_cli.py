@@ -132,3 +132,26 @@ def test_missing_master_is_one_line_error(cluster: Demo, tmp_path) -> None:
     )
     assert result.returncode == 1
     assert result.stderr.startswith("Cannot communicate with the master")
+
+
+def test_list_filter_in_the_human_syntax(cluster: Demo) -> None:
+    listed = cli(cluster, "gnt-instance", "list", "--no-headers", "-o", "name",
+                 'name =~ /^web/ and status == "running"')
+    assert listed.returncode == 0, listed.stderr
+    assert set(listed.stdout.split()) >= {"web1.demo", "web2.demo"}
+    assert "db1.demo" not in listed.stdout
+    nodes = cli(cluster, "gnt-node", "list", "--no-headers", "-o", "name", "-F", "pinst_cnt > 1")
+    assert nodes.stdout.split() == ["node2.demo"] or "node2.demo" in nodes.stdout.split()
+    globbed = cli(cluster, "gnt-instance", "list", "--no-headers", "-o", "name", "web*")
+    assert "db1.demo" not in globbed.stdout and "web1.demo" in globbed.stdout
+
+
+def test_list_filter_errors_point_at_the_position(cluster: Demo) -> None:
+    bad = cli(cluster, "gnt-instance", "list", "name ==")
+    assert bad.returncode == 1
+    lines = bad.stderr.splitlines()
+    assert lines[0].startswith("Error while parsing query filter: Failed to parse query filter 'name ==': ")
+    assert lines[1:3] == ["name ==", "     ^"]
+    unknown = cli(cluster, "gnt-job", "list", "-F", "bogus == 1")
+    assert unknown.returncode == 1
+    assert unknown.stderr.strip() == "Failure: unknown/wrong parameter name 'Can't find field named 'bogus''"

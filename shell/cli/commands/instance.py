@@ -8,7 +8,16 @@ from agent.errors import OpCodeError
 from agent.master.opcodes import parse_size
 from shell.cli.commands._util import parse_indexed, parse_kv
 from shell.cli.context import Context
-from shell.cli.fields import needs_live, print_fields, print_list, select
+from shell.cli.fields import (
+    filter_needs_live,
+    filter_objects,
+    is_plain_names,
+    needs_live,
+    print_fields,
+    print_list,
+    query_filter,
+    select,
+)
 from shell.cli.format import info_tree, to_json
 from shell.cli.tree import (
     FIELD,
@@ -97,7 +106,12 @@ def add(ctx: Context) -> int:
 def list_instances(ctx: Context) -> int:
     a = ctx.args
     names = select("instance", a.fields)
-    instances = ctx.client.query("instance", a.names, live=needs_live("instance", names))
+    if is_plain_names(a.names, a.force_filter):
+        instances = ctx.client.query("instance", a.names, live=needs_live("instance", names))
+    else:
+        compiled = query_filter("instance", a.names, a.force_filter)
+        live = needs_live("instance", names) or filter_needs_live("instance", compiled)
+        instances = filter_objects("instance", compiled, ctx.client.query("instance", [], live=live))
     return print_list("instance", instances, names, headers=not a.no_headers, separator=a.separator,
                       units=a.units, verbose=bool(a.verbose), as_json=a.as_json, out=ctx.out, err=ctx.err)
 

@@ -7,7 +7,14 @@ from typing import Any
 
 from agent.errors import GanetiError, OpPrereqError
 from shell.cli.context import Context, job_results
-from shell.cli.fields import print_fields, print_list, select
+from shell.cli.fields import (
+    filter_objects,
+    is_plain_names,
+    print_fields,
+    print_list,
+    query_filter,
+    select,
+)
 from shell.cli.format import format_error, format_ts, info_tree, to_json
 from shell.cli.tree import FIELD, INFO_JSON, JOB, Arg, Command, Group, Option, register
 
@@ -35,7 +42,12 @@ def list_jobs(ctx: Context) -> int:
     wants_archived = a.archived or "archived" in names
     if a.archived and "archived" not in names:
         names.append("archived")
-    jobs, _ = ctx.client.get_jobs(_ids(a.ids), include_archived=wants_archived)
+    if is_plain_names(a.ids, a.force_filter):
+        jobs, _ = ctx.client.get_jobs(_ids(a.ids), include_archived=wants_archived)
+    else:
+        compiled = query_filter("job", a.ids, a.force_filter)
+        jobs, _ = ctx.client.get_jobs([], include_archived=wants_archived)
+        jobs = filter_objects("job", compiled, jobs)
     if a.status_filter:
         jobs = [j for j in jobs if j["status"] in STATUS_FILTERS[a.status_filter]]
     return print_list("job", jobs, names, headers=not a.no_headers, separator=a.separator,

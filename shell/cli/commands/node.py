@@ -6,7 +6,16 @@ from pathlib import Path
 from typing import Any
 
 from shell.cli.context import Context
-from shell.cli.fields import needs_live, print_fields, print_list, select
+from shell.cli.fields import (
+    filter_needs_live,
+    filter_objects,
+    is_plain_names,
+    needs_live,
+    print_fields,
+    print_list,
+    query_filter,
+    select,
+)
 from shell.cli.format import info_tree, to_json
 from shell.cli.tree import (
     FIELD,
@@ -55,7 +64,12 @@ def add(ctx: Context) -> int:
 def list_nodes(ctx: Context) -> int:
     a = ctx.args
     names = select("node", a.fields)
-    nodes = ctx.client.query("node", a.names, live=needs_live("node", names))
+    if is_plain_names(a.names, a.force_filter):
+        nodes = ctx.client.query("node", a.names, live=needs_live("node", names))
+    else:
+        compiled = query_filter("node", a.names, a.force_filter)
+        live = needs_live("node", names) or filter_needs_live("node", compiled)
+        nodes = filter_objects("node", compiled, ctx.client.query("node", [], live=live))
     return print_list("node", nodes, names, headers=not a.no_headers, separator=a.separator,
                       units=a.units, verbose=bool(a.verbose), as_json=a.as_json, out=ctx.out, err=ctx.err)
 
