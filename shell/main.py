@@ -36,6 +36,7 @@ commands:
   agent          run a node agent (with --master, the master too)
   demo           start a local cluster on loopback and open the shell
   repl           open the interactive shell
+  completion     print a shell completion script (bash)
 """
 
 
@@ -78,6 +79,10 @@ def dispatch(argv: list[str], invoked_as: str = "ganeti-shell") -> int:
         from agent.daemon import main as agent_main
 
         return agent_main(rest)
+    if head == "completion":
+        from shell.cli.completion import main as completion_main
+
+        return completion_main(rest)
     if head == "demo":
         from shell.demo import main as demo_main
 
