@@ -6,7 +6,7 @@ LINKS   := gnt-cluster gnt-node gnt-instance gnt-job gnt-debug gnt-filter hbal h
 PYTHON  ?= python3
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install demo test lint protos system-deps clean
+.PHONY: install demo test lint protos system-deps clean binary
 
 install: $(STAMP)
 
@@ -39,5 +39,11 @@ lint: install
 test: install system-deps lint
 	$(PY) -m pytest
 
+# The single binary (one directory: dist/ganeti-shell/ganeti-shell) and its multi-call links.
+binary: install
+	$(PY) -m pip install -q "pyinstaller>=6.10,<7" "pyinstaller-hooks-contrib>=2026.1"
+	cd build && ../$(VENV)/bin/pyinstaller --noconfirm --distpath ../dist --workpath work ganeti-shell.spec
+	for l in $(LINKS); do ln -sf ganeti-shell dist/ganeti-shell/$$l; done
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache dist build/work
