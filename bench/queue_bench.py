@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import math
 import os
 import platform
 import random
@@ -26,6 +25,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report import fmt_ratio, fmt_time, markdown_table, percentile, write_section  # noqa: E402
 
 from agent.errors import GanetiError
 from agent.master import opcodes
@@ -55,36 +57,16 @@ class BenchError(Exception):
 # -- statistics and formatting ------------------------------------------------
 
 
-def percentile(samples: Sequence[float], q: float) -> float:
-    """Nearest-rank percentile, ``q`` in [0, 100]."""
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
 
 
-def fmt_time(seconds: float) -> str:
-    if seconds < 1e-3:
-        return f"{seconds * 1e6:.1f} µs"
-    if seconds < 1.0:
-        return f"{seconds * 1e3:.1f} ms"
-    return f"{seconds:.2f} s"
 
 
 def fmt_rate(per_second: float) -> str:
     return f"{per_second:,.0f}/s"
 
 
-def fmt_ratio(ratio: float) -> str:
-    return f"×{ratio:.2f}" if ratio < 100 else f"×{ratio:,.0f}"
 
 
-def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A Markdown table padded to line up in a terminal too."""
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-
-    def line(cells: Sequence[str]) -> str:
-        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
-
-    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
 
 
 def ts_seconds(ts: Sequence[int]) -> float:
@@ -968,14 +950,8 @@ delay` jobs (200); this burst is {burst_jobs / 200:.0f} × that (100 × that, 20
 
 
 def write_readme_section(section: str, path: Path = README) -> None:
-    """Replace the text between the queue markers, leaving every other section alone."""
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    begin, end = text.find(BEGIN_MARKER), text.find(END_MARKER)
-    if begin != -1 and end > begin:
-        text = text[:begin] + section.rstrip("\n") + text[end + len(END_MARKER) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text if text.endswith("\n") else text + "\n")
+    """Replace this bench's section of bench/README.md, leaving every other section alone."""
+    write_section(section, BEGIN_MARKER, END_MARKER, path)
 
 
 def filters_or_reason(jobs: int) -> tuple[list[FilterFigure] | None, str]:

@@ -28,6 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report import fmt_ratio, fmt_time, markdown_table, write_section  # noqa: E402
+
 from agent.store import ConfigObject, Delete, Put, SqliteStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,26 +59,10 @@ def median_p99(samples: Sequence[float]) -> tuple[float, float]:
     return statistics.median(ordered), ordered[max(0, math.ceil(0.99 * len(ordered)) - 1)]
 
 
-def fmt_time(seconds: float) -> str:
-    if seconds < 1e-3:
-        return f"{seconds * 1e6:.1f} µs"
-    if seconds < 1.0:
-        return f"{seconds * 1e3:.1f} ms"
-    return f"{seconds:.2f} s"
 
 
-def fmt_ratio(ratio: float) -> str:
-    return f"×{ratio:.2f}" if ratio < 100 else f"×{ratio:,.0f}"
 
 
-def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A Markdown table padded to line up in a terminal too."""
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-
-    def line(cells: Sequence[str]) -> str:
-        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
-
-    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
 
 
 # -- processes ----------------------------------------------------------------
@@ -686,14 +673,8 @@ configuration for the JSON document.
 
 
 def write_readme_section(section: str, path: Path = README) -> None:
-    """Replace the text between the skeleton markers, leaving every other section alone."""
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    begin, end = text.find(BEGIN_MARKER), text.find(END_MARKER)
-    if begin != -1 and end > begin:
-        text = text[:begin] + section.rstrip("\n") + text[end + len(END_MARKER) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text if text.endswith("\n") else text + "\n")
+    """Replace this bench's section of bench/README.md, leaving every other section alone."""
+    write_section(section, BEGIN_MARKER, END_MARKER, path)
 
 
 def main(argv: list[str] | None = None) -> int:
