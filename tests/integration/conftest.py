@@ -18,15 +18,22 @@ from shell.demo import Demo
 VENV_BIN = Path(sys.executable).parent
 
 
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    """A 3-node cluster with the demo's sample instances; stopped after the module."""
-    demo = Demo(tmp_path_factory.mktemp("cluster"), nodes=3)
+def running_cluster(
+    tmp_path_factory: pytest.TempPathFactory, name: str, nodes: int = 3, populate: bool = True
+) -> Iterator[Demo]:
+    """Start a cluster of agent processes for a test module; stop them all afterwards."""
+    demo = Demo(tmp_path_factory.mktemp(name), nodes=nodes, populate=populate)
     demo.start()
     try:
         yield demo
     finally:
         demo.stop()
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    """A 3-node cluster with the demo's sample instances; stopped after the module."""
+    yield from running_cluster(tmp_path_factory, "cluster")
 
 
 @pytest.fixture

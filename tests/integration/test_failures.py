@@ -14,18 +14,13 @@ import pytest
 
 from shell.client import ClusterClient
 from shell.demo import Demo
-from tests.integration.conftest import cli, kill_node
+from tests.integration.conftest import cli, kill_node, running_cluster
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     """A cluster of its own: these tests kill and restart its processes."""
-    demo = Demo(tmp_path_factory.mktemp("failures"), nodes=3)
-    demo.start()
-    try:
-        yield demo
-    finally:
-        demo.stop()
+    yield from running_cluster(tmp_path_factory, "failures")
 
 
 def _wait_job_status(client: ClusterClient, job_id: int, status: str, timeout: float = 30) -> None:

@@ -9,17 +9,12 @@ import pytest
 
 from shell.client import ClusterClient
 from shell.demo import Demo
-from tests.integration.conftest import cli
+from tests.integration.conftest import cli, running_cluster
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    demo = Demo(tmp_path_factory.mktemp("filters"), nodes=1, populate=False)
-    demo.start()
-    try:
-        yield demo
-    finally:
-        demo.stop()
+    yield from running_cluster(tmp_path_factory, "filters", nodes=1, populate=False)
 
 
 @pytest.fixture

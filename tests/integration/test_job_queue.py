@@ -11,17 +11,12 @@ import pytest
 
 from shell.client import ClusterClient
 from shell.demo import Demo
-from tests.integration.conftest import cli, kill_node
+from tests.integration.conftest import cli, kill_node, running_cluster
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    demo = Demo(tmp_path_factory.mktemp("queue"), nodes=2, populate=False)
-    demo.start()
-    try:
-        yield demo
-    finally:
-        demo.stop()
+    yield from running_cluster(tmp_path_factory, "queue", nodes=2, populate=False)
 
 
 @pytest.fixture
