@@ -83,10 +83,16 @@ def _not_available(what: str) -> Callable[[Options], ClusterData]:
     return loader
 
 
-#: Backend → function returning raw cluster data; the live backends replace theirs.
+def _load_master(opts: Options) -> ClusterData:
+    from .live import load_master
+
+    return load_master(opts.luxi or None)
+
+
+#: Backend → function returning raw cluster data.
 BACKEND_LOADERS: dict[Backend, Callable[[Options], ClusterData]] = {
     Backend.TEXT: _load_text_backend,
-    Backend.MASTER: _not_available("reading the cluster from the master (-L)"),
+    Backend.MASTER: _load_master,
     Backend.RAPI: _not_available("reading the cluster over RAPI (-m)"),
     Backend.IALLOC: _not_available("reading an IAllocator request (-I)"),
 }

@@ -155,3 +155,16 @@ def test_list_filter_errors_point_at_the_position(cluster: Demo) -> None:
     unknown = cli(cluster, "gnt-job", "list", "-F", "bogus == 1")
     assert unknown.returncode == 1
     assert unknown.stderr.strip() == "Failure: unknown/wrong parameter name 'Can't find field named 'bogus''"
+
+
+def test_htools_read_the_live_cluster_from_the_master(cluster: Demo, tmp_path) -> None:
+    info = cli(cluster, "ganeti-shell", "hinfo")
+    assert info.returncode == 0, info.stderr
+    assert "Loaded 3 nodes," in info.stdout and "Cluster score:" in info.stdout
+    saved = cli(cluster, "ganeti-shell", "hbal", f"--luxi={cluster.socket_path}", "-S", str(tmp_path / "live"))
+    assert saved.returncode == 0, saved.stderr
+    again = cli(cluster, "ganeti-shell", "hinfo", "-t", str(tmp_path / "live.original"))
+    score = [line for line in info.stdout.splitlines() if line.startswith("Cluster score:")]
+    assert score and score[0] in again.stdout.splitlines()
+    check = cli(cluster, "ganeti-shell", "hcheck")
+    assert check.returncode == 0 and "Statistics for group default initially" in check.stdout
