@@ -278,3 +278,31 @@ class ClusterInfoReply(_message.Message):
     CLUSTER_JSON_FIELD_NUMBER: _ClassVar[int]
     cluster_json: str
     def __init__(self, cluster_json: _Optional[str] = ...) -> None: ...
+
+class BalancePreviewRequest(_message.Message):
+    __slots__ = ("max_moves", "min_gain", "min_gain_limit", "min_score", "evac_mode", "no_disk_moves", "no_instance_moves", "group")
+    MAX_MOVES_FIELD_NUMBER: _ClassVar[int]
+    MIN_GAIN_FIELD_NUMBER: _ClassVar[int]
+    MIN_GAIN_LIMIT_FIELD_NUMBER: _ClassVar[int]
+    MIN_SCORE_FIELD_NUMBER: _ClassVar[int]
+    EVAC_MODE_FIELD_NUMBER: _ClassVar[int]
+    NO_DISK_MOVES_FIELD_NUMBER: _ClassVar[int]
+    NO_INSTANCE_MOVES_FIELD_NUMBER: _ClassVar[int]
+    GROUP_FIELD_NUMBER: _ClassVar[int]
+    max_moves: int
+    min_gain: float
+    min_gain_limit: float
+    min_score: float
+    evac_mode: bool
+    no_disk_moves: bool
+    no_instance_moves: bool
+    group: str
+    def __init__(self, max_moves: _Optional[int] = ..., min_gain: _Optional[float] = ..., min_gain_limit: _Optional[float] = ..., min_score: _Optional[float] = ..., evac_mode: _Optional[bool] = ..., no_disk_moves: _Optional[bool] = ..., no_instance_moves: _Optional[bool] = ..., group: _Optional[str] = ...) -> None: ...
+
+class BalancePreviewReply(_message.Message):
+    __slots__ = ("preview_json", "cluster_serial")
+    PREVIEW_JSON_FIELD_NUMBER: _ClassVar[int]
+    CLUSTER_SERIAL_FIELD_NUMBER: _ClassVar[int]
+    preview_json: str
+    cluster_serial: int
+    def __init__(self, preview_json: _Optional[str] = ..., cluster_serial: _Optional[int] = ...) -> None: ...

@@ -104,6 +104,11 @@ class ClusterStub:
                 request_serializer=protos_dot_cluster__pb2.ReplaceFilterRequest.SerializeToString,
                 response_deserializer=protos_dot_cluster__pb2.FilterDryRunReply.FromString,
                 _registered_method=True)
+        self.BalancePreview = channel.unary_unary(
+                '/ganeti_shell.cluster.Cluster/BalancePreview',
+                request_serializer=protos_dot_cluster__pb2.BalancePreviewRequest.SerializeToString,
+                response_deserializer=protos_dot_cluster__pb2.BalancePreviewReply.FromString,
+                _registered_method=True)
         self.Query = channel.unary_unary(
                 '/ganeti_shell.cluster.Cluster/Query',
                 request_serializer=protos_dot_cluster__pb2.QueryRequest.SerializeToString,
@@ -207,6 +212,13 @@ class ClusterServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def BalancePreview(self, request, context):
+        """hbal's plan for the live cluster, without executing it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def Query(self, request, context):
         """Configuration objects with their live state, as JSON documents.
         """
@@ -292,6 +304,11 @@ def add_ClusterServicer_to_server(servicer, server):
                     servicer.FilterDryRun,
                     request_deserializer=protos_dot_cluster__pb2.ReplaceFilterRequest.FromString,
                     response_serializer=protos_dot_cluster__pb2.FilterDryRunReply.SerializeToString,
+            ),
+            'BalancePreview': grpc.unary_unary_rpc_method_handler(
+                    servicer.BalancePreview,
+                    request_deserializer=protos_dot_cluster__pb2.BalancePreviewRequest.FromString,
+                    response_serializer=protos_dot_cluster__pb2.BalancePreviewReply.SerializeToString,
             ),
             'Query': grpc.unary_unary_rpc_method_handler(
                     servicer.Query,
@@ -682,6 +699,33 @@ class Cluster:
             '/ganeti_shell.cluster.Cluster/FilterDryRun',
             protos_dot_cluster__pb2.ReplaceFilterRequest.SerializeToString,
             protos_dot_cluster__pb2.FilterDryRunReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BalancePreview(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ganeti_shell.cluster.Cluster/BalancePreview',
+            protos_dot_cluster__pb2.BalancePreviewRequest.SerializeToString,
+            protos_dot_cluster__pb2.BalancePreviewReply.FromString,
             options,
             channel_credentials,
             insecure,

@@ -223,6 +223,12 @@ class ClusterClient:
         reply = self._call(self._stub.FilterDryRun, request)
         return list(json.loads(reply.matches_json)), int(reply.watermark)
 
+    def balance_preview(self, **options: Any) -> tuple[dict[str, Any], int]:
+        """hbal's plan for the live cluster (options as BalancePreviewRequest's fields), and
+        the configuration serial it was computed from."""
+        reply = self._call(self._stub.BalancePreview, cluster_pb2.BalancePreviewRequest(**options))
+        return dict(json.loads(reply.preview_json)), int(reply.cluster_serial)
+
     # -- configuration ---------------------------------------------------------
 
     def query(self, kind: str, names: list[str] | None = None, live: bool = False) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import time
@@ -12,9 +13,11 @@ import grpc
 
 from agent import pki
 from agent.errors import GanetiError, JobLost, OpCodeError, OpPrereqError, QueueDrained
+from agent.htools import HtoolsError
 from agent.master.events import ResyncNeeded
 from agent.master.filters import dry_run, new_rule
 from agent.master.jobs import Job
+from agent.master.preview import PreviewOptions, preview
 from agent.master.query import query
 from protos import cluster_pb2, cluster_pb2_grpc
 
@@ -249,6 +252,28 @@ class ClusterService(cluster_pb2_grpc.ClusterServicer):
             [s.job for s in queue.running.values()],
         )
         return cluster_pb2.FilterDryRunReply(matches_json=json.dumps(matches), watermark=watermark)
+
+    @mapped
+    async def BalancePreview(
+        self, request: cluster_pb2.BalancePreviewRequest, context: grpc.aio.ServicerContext
+    ) -> cluster_pb2.BalancePreviewReply:
+        config, rpc = self.master.config, self.master.rpc
+        serial = await config.serial()
+        (cluster,), _ = await query(config, rpc, "cluster", [], False)
+        groups, _ = await query(config, rpc, "group", [], False)
+        nodes, _ = await query(config, rpc, "node", [], True)
+        instances, _ = await query(config, rpc, "instance", [], True)
+        opts = PreviewOptions(
+            max_moves=request.max_moves or -1, min_gain=request.min_gain or 0.01,
+            min_gain_limit=request.min_gain_limit or 0.1, min_score=request.min_score or 1e-9,
+            evac_mode=request.evac_mode, disk_moves=not request.no_disk_moves,
+            instance_moves=not request.no_instance_moves, group=request.group,
+        )
+        try:
+            result = await asyncio.to_thread(preview, cluster, groups, nodes, instances, opts)
+        except HtoolsError as exc:
+            raise OpPrereqError(str(exc), "wrong_input") from None
+        return cluster_pb2.BalancePreviewReply(preview_json=json.dumps(result), cluster_serial=serial)
 
     @mapped
     async def Query(

@@ -168,3 +168,15 @@ def test_htools_read_the_live_cluster_from_the_master(cluster: Demo, tmp_path) -
     assert score and score[0] in again.stdout.splitlines()
     check = cli(cluster, "ganeti-shell", "hcheck")
     assert check.returncode == 0 and "Statistics for group default initially" in check.stdout
+
+
+def test_balance_preview_of_the_live_cluster(cluster: Demo, client) -> None:
+    plan, serial = client.balance_preview(max_moves=5)
+    info = cli(cluster, "ganeti-shell", "hinfo")
+    score = next(line for line in info.stdout.splitlines() if line.startswith("Cluster score:"))
+    assert f"{plan['initial_score']:.8f}" == score.split()[-1]
+    assert plan["group"] == "default" and serial > 0
+    # File-backed instances cannot move: no plan, and the preview says why.
+    assert plan["moves"] == [] and plan["why"]
+    assert {n["name"] for n in plan["nodes"]} >= {"node1.demo", "node2.demo", "node3.demo"}
+    assert all(0 <= n["before"]["memory"] <= 1 for n in plan["nodes"])
