@@ -65,6 +65,10 @@ class RpcError(GanetiError):
     """A node did not answer or refused a call."""
 
 
+class MasterUnreachable(GanetiError):
+    """The master does not answer at the address the client resolved."""
+
+
 class SecurityError(GanetiError):
     """A certificate, token or peer identity check failed."""
 
@@ -82,6 +86,7 @@ _CLASSES: dict[str, type[GanetiError]] = {
         JobLost,
         QueueDrained,
         RpcError,
+        MasterUnreachable,
         SecurityError,
     )
 }

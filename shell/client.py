@@ -22,17 +22,13 @@ from typing import Any
 
 import grpc
 
-from agent.errors import GanetiError, JobLost, decode_error
+from agent.errors import GanetiError, JobLost, MasterUnreachable, decode_error
 from protos import cluster_pb2, cluster_pb2_grpc
 
 ENV_MASTER = "GANETI_SHELL_MASTER"
 ENV_CERT_DIR = "GANETI_SHELL_CERT_DIR"
 DEFAULT_SOCKET = "/var/lib/ganeti-shell/master.sock"
 DEFAULT_TIMEOUT = 60.0
-
-
-class MasterUnreachable(GanetiError):
-    """The master does not answer at the address the client resolved."""
 
 
 def resolve_address(explicit: str | None = None) -> str:

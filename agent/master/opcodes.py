@@ -424,6 +424,16 @@ def split_secrets(op: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     return stored, secrets
 
 
+def has_redacted_secrets(op: dict[str, Any]) -> bool:
+    """Whether a stored opcode lost secret values that only the master's memory held."""
+    for f in REGISTRY[op["OP_ID"]].fields:
+        value = op.get(f.name)
+        if f.secret and value is not None:
+            if value == REDACTED or (isinstance(value, dict) and REDACTED in value.values()):
+                return True
+    return False
+
+
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([mMgGtT]?)[bB]?\s*$")
 
 

@@ -182,7 +182,7 @@ class JobRunner:
         if lu_class is None:
             raise OpExecError(f"Opcode {op_id} is not implemented")
         secrets = queue.secrets.get(job.id, {}).get(index, {})
-        if _has_redacted_secrets(op.input) and not secrets:
+        if opcodes.has_redacted_secrets(op.input) and not secrets:
             raise OpExecError("Please re-submit secret parameters to job.")
         lu = lu_class(queue.context_factory(job, index, feedback), op.input, secrets)
         await lu.expand_names()
@@ -205,12 +205,3 @@ class JobRunner:
         except RpcError as exc:
             raise OpExecError(exc.message) from None
 
-
-def _has_redacted_secrets(op: dict[str, Any]) -> bool:
-    opdef = opcodes.REGISTRY[op["OP_ID"]]
-    for f in opdef.fields:
-        value = op.get(f.name)
-        if f.secret and value is not None:
-            if value == opcodes.REDACTED or (isinstance(value, dict) and opcodes.REDACTED in value.values()):
-                return True
-    return False

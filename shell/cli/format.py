@@ -10,6 +10,7 @@ from typing import Any
 from agent.errors import (
     GanetiError,
     JobLost,
+    MasterUnreachable,
     OpCodeError,
     OpExecError,
     OpPrereqError,
@@ -114,6 +115,6 @@ def format_error(exc: GanetiError) -> str:
         return f"Unhandled protocol error while talking to the master daemon:\n{exc.message}"
     if isinstance(exc, JobLost):
         return f"Error checking job status: {exc.message}"
-    if type(exc).__name__ == "MasterUnreachable":
+    if isinstance(exc, MasterUnreachable):
         return exc.message
     return f"Unhandled Ganeti error: {exc.message}"

@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import random
-import sys
 from pathlib import Path
-from types import ModuleType
 
-BENCH = Path(__file__).resolve().parents[3] / "bench" / "queue_bench.py"
+from tests.unit.bench.loader import load_bench
 
-
-def _load_bench() -> ModuleType:
-    # bench/ is a directory of scripts, not a package: load the file by path.
-    spec = importlib.util.spec_from_file_location("queue_bench", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the file runs
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load_bench()
+bench = load_bench("queue_bench")
 
 
 def test_filter_measurement_covers_each_rule_count_on_fresh_jobs() -> None:

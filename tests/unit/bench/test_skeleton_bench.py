@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
-BENCH = Path(__file__).resolve().parents[3] / "bench" / "skeleton_bench.py"
+from tests.unit.bench.loader import load_bench
 
-
-def _load_bench() -> ModuleType:
-    # bench/ is a directory of scripts, not a package: load the file by path.
-    spec = importlib.util.spec_from_file_location("skeleton_bench", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the file runs
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load_bench()
+bench = load_bench("skeleton_bench")
 
 
 def test_store_measurement_runs_every_operation_on_each_size(tmp_path: Path) -> None:
