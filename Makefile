@@ -6,7 +6,7 @@ LINKS   := gnt-cluster gnt-node gnt-instance gnt-job gnt-debug gnt-filter hbal h
 PYTHON  ?= python3
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install demo test lint protos system-deps clean binary
+.PHONY: install demo test lint protos completions system-deps clean binary
 
 install: $(STAMP)
 
@@ -19,10 +19,11 @@ $(STAMP): pyproject.toml Makefile
 
 # Ganeti's own htools (the differential tests' reference) and tmux (end-to-end tests).
 system-deps:
-	@if ! command -v hbal >/dev/null || ! command -v tmux >/dev/null; then \
+	@if ! command -v hbal >/dev/null || ! command -v tmux >/dev/null \
+	    || ! command -v zsh >/dev/null || ! command -v fish >/dev/null; then \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq ganeti-htools tmux >/dev/null \
-	  || echo "warning: could not install ganeti-htools/tmux; tests that need them are skipped"; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq ganeti-htools tmux zsh fish >/dev/null \
+	  || echo "warning: could not install ganeti-htools/tmux/zsh/fish; tests that need them are skipped"; \
 	fi
 
 demo: install
@@ -30,6 +31,12 @@ demo: install
 
 protos: install
 	$(PY) -m protos.generate
+
+# The completion scripts in completions/, generated from the command tree (a test checks they are fresh).
+completions: install
+	for sh in bash zsh fish; do \
+	  $(VENV)/bin/ganeti-shell completion $$sh > completions/$$($(PY) -c "from shell.cli.completion import FILES; print(FILES['$$sh'])"); \
+	done
 
 lint: install
 	$(PY) -m protos.generate --check

@@ -1,8 +1,16 @@
 # bash completion for ganeti-shell and its gnt-* programs.
 # Generated from the command tree by `ganeti-shell completion bash`; do not edit.
 
+# Live names from the master: `ganeti-shell __complete KIND PREFIX` (empty when unreachable).
+_ganeti_shell_live() {
+  local IFS=$'\n'
+  COMPREPLY=($(command ganeti-shell __complete "$1" "$2" 2>/dev/null))
+  [[ "$1" == field:* ]] && compopt -o nospace 2>/dev/null
+  return 0
+}
+
 _ganeti_shell_cluster() {
-  local cur prev cmd i
+  local cur prev cmd
   cur="${COMP_WORDS[COMP_CWORD]}"; prev="${COMP_WORDS[COMP_CWORD-1]}"
   local base=1; [[ "${COMP_WORDS[0]##*/}" == ganeti-shell ]] && base=2
   if (( COMP_CWORD == base )); then
@@ -10,24 +18,50 @@ _ganeti_shell_cluster() {
   fi
   cmd="${COMP_WORDS[base]}"
   case "$cmd:$prev" in
+    init:--reason) COMPREPLY=(); return;;
+    init:--master) COMPREPLY=(); return;;
+    init:--state-dir) COMPREPLY=(); return;;
+    init:--master-node) COMPREPLY=(); return;;
+    init:--listen) COMPREPLY=(); return;;
+    init:--enabled-disk-templates) COMPREPLY=(); return;;
+    info:--reason) COMPREPLY=(); return;;
+    info:--master) COMPREPLY=(); return;;
     info:--output) COMPREPLY=($(compgen -W json -- "$cur")); return;;
-    modify:--priority) COMPREPLY=($(compgen -W 'low normal high' -- "$cur")); return;;
+    verify:--reason) COMPREPLY=(); return;;
+    verify:--master) COMPREPLY=(); return;;
     verify:--priority) COMPREPLY=($(compgen -W 'low normal high' -- "$cur")); return;;
+    verify:-I|verify:--ignore-errors) COMPREPLY=(); return;;
+    verify:-g|verify:--node-group) COMPREPLY=(); return;;
+    queue:--reason) COMPREPLY=(); return;;
+    queue:--master) COMPREPLY=(); return;;
+    modify:--reason) COMPREPLY=(); return;;
+    modify:--master) COMPREPLY=(); return;;
+    modify:--priority) COMPREPLY=($(compgen -W 'low normal high' -- "$cur")); return;;
+    modify:--max-running-jobs) COMPREPLY=(); return;;
+    modify:--max-tracked-jobs) COMPREPLY=(); return;;
+    modify:-C|modify:--candidate-pool-size) COMPREPLY=(); return;;
+    modify:-I|modify:--default-iallocator) COMPREPLY=(); return;;
+    modify:--mac-prefix) COMPREPLY=(); return;;
+    modify:-B|modify:--backend-parameters) COMPREPLY=(); return;;
+    modify:--enabled-disk-templates) COMPREPLY=(); return;;
   esac
   if [[ "$cur" == -* ]]; then
     case "$cmd" in
-      info) COMPREPLY=($(compgen -W '--debug --help --master --output --reason -d' -- "$cur"));;
-      init) COMPREPLY=($(compgen -W '--debug --enabled-disk-templates --help --listen --master --master-node --reason --state-dir -d' -- "$cur"));;
-      modify) COMPREPLY=($(compgen -W '--backend-parameters --candidate-pool-size --debug --default-iallocator --dry-run --enabled-disk-templates --help --mac-prefix --master --max-running-jobs --max-tracked-jobs --print-jobid --priority --reason --submit -B -C -I -d' -- "$cur"));;
-      queue) COMPREPLY=($(compgen -W '--debug --help --master --reason -d' -- "$cur"));;
-      verify) COMPREPLY=($(compgen -W '--debug --dry-run --error-codes --help --ignore-errors --master --no-nplus1-mem --node-group --print-jobid --priority --reason --submit --verbose -I -d -g -v' -- "$cur"));;
+      init) COMPREPLY=($(compgen -W '--debug --enabled-disk-templates --help --listen --master --master-node --reason --state-dir -d -h' -- "$cur"));;
+      info) COMPREPLY=($(compgen -W '--debug --help --master --output --reason -d -h' -- "$cur"));;
+      verify) COMPREPLY=($(compgen -W '--debug --dry-run --error-codes --help --ignore-errors --master --no-nplus1-mem --node-group --print-jobid --priority --reason --submit --verbose -I -d -g -h -v' -- "$cur"));;
+      queue) COMPREPLY=($(compgen -W '--debug --help --master --reason -d -h' -- "$cur"));;
+      modify) COMPREPLY=($(compgen -W '--backend-parameters --candidate-pool-size --debug --default-iallocator --dry-run --enabled-disk-templates --help --mac-prefix --master --max-running-jobs --max-tracked-jobs --print-jobid --priority --reason --submit -B -C -I -d -h' -- "$cur"));;
     esac
+    return
   fi
+  case "$cmd" in
+  esac
 }
 complete -o default -F _ganeti_shell_cluster gnt-cluster
 
 _ganeti_shell_debug() {
-  local cur prev cmd i
+  local cur prev cmd
   cur="${COMP_WORDS[COMP_CWORD]}"; prev="${COMP_WORDS[COMP_CWORD-1]}"
   local base=1; [[ "${COMP_WORDS[0]##*/}" == ganeti-shell ]] && base=2
   if (( COMP_CWORD == base )); then
@@ -35,19 +69,31 @@ _ganeti_shell_debug() {
   fi
   cmd="${COMP_WORDS[base]}"
   case "$cmd:$prev" in
+    delay:--reason) COMPREPLY=(); return;;
+    delay:--master) COMPREPLY=(); return;;
     delay:--priority) COMPREPLY=($(compgen -W 'low normal high' -- "$cur")); return;;
+    delay:-n) _ganeti_shell_live node "$cur"; return;;
+    delay:-r|delay:--repeat) COMPREPLY=(); return;;
+    locks:--reason) COMPREPLY=(); return;;
+    locks:--master) COMPREPLY=(); return;;
+    locks:-o|locks:--output) COMPREPLY=(); return;;
+    locks:--separator) COMPREPLY=(); return;;
+    locks:--interval) COMPREPLY=(); return;;
   esac
   if [[ "$cur" == -* ]]; then
     case "$cmd" in
-      delay) COMPREPLY=($(compgen -W '--debug --dry-run --help --interruptible --master --no-locks --no-master --print-jobid --priority --reason --repeat --submit -d -i -l -n -r' -- "$cur"));;
-      locks) COMPREPLY=($(compgen -W '--debug --help --interval --master --no-headers --output --reason --separator --verbose -d -o -v' -- "$cur"));;
+      delay) COMPREPLY=($(compgen -W '--debug --dry-run --help --interruptible --master --no-locks --no-master --print-jobid --priority --reason --repeat --submit -d -h -i -l -n -r' -- "$cur"));;
+      locks) COMPREPLY=($(compgen -W '--debug --help --interval --master --no-headers --output --reason --separator --verbose -d -h -o -v' -- "$cur"));;
     esac
+    return
   fi
+  case "$cmd" in
+  esac
 }
 complete -o default -F _ganeti_shell_debug gnt-debug
 
 _ganeti_shell_filter() {
-  local cur prev cmd i
+  local cur prev cmd
   cur="${COMP_WORDS[COMP_CWORD]}"; prev="${COMP_WORDS[COMP_CWORD-1]}"
   local base=1; [[ "${COMP_WORDS[0]##*/}" == ganeti-shell ]] && base=2
   if (( COMP_CWORD == base )); then
@@ -55,25 +101,63 @@ _ganeti_shell_filter() {
   fi
   cmd="${COMP_WORDS[base]}"
   case "$cmd:$prev" in
-    dry-run:--output) COMPREPLY=($(compgen -W json -- "$cur")); return;;
+    add:--reason) COMPREPLY=(); return;;
+    add:--master) COMPREPLY=(); return;;
+    add:--priority) COMPREPLY=(); return;;
+    add:--predicates) COMPREPLY=(); return;;
+    add:--action) COMPREPLY=(); return;;
+    add:--file) COMPREPLY=($(compgen -f -- "$cur")); return;;
+    replace:--reason) COMPREPLY=(); return;;
+    replace:--master) COMPREPLY=(); return;;
+    replace:--priority) COMPREPLY=(); return;;
+    replace:--predicates) COMPREPLY=(); return;;
+    replace:--action) COMPREPLY=(); return;;
+    replace:--file) COMPREPLY=($(compgen -f -- "$cur")); return;;
+    delete:--reason) COMPREPLY=(); return;;
+    delete:--master) COMPREPLY=(); return;;
+    list:--reason) COMPREPLY=(); return;;
+    list:--master) COMPREPLY=(); return;;
+    list:-o|list:--output) _ganeti_shell_live field:filter "$cur"; return;;
+    list:--separator) COMPREPLY=(); return;;
+    list-fields:--reason) COMPREPLY=(); return;;
+    list-fields:--master) COMPREPLY=(); return;;
+    list-fields:--separator) COMPREPLY=(); return;;
+    info:--reason) COMPREPLY=(); return;;
+    info:--master) COMPREPLY=(); return;;
     info:--output) COMPREPLY=($(compgen -W json -- "$cur")); return;;
+    dry-run:--reason) COMPREPLY=(); return;;
+    dry-run:--master) COMPREPLY=(); return;;
+    dry-run:--priority) COMPREPLY=(); return;;
+    dry-run:--predicates) COMPREPLY=(); return;;
+    dry-run:--action) COMPREPLY=(); return;;
+    dry-run:--file) COMPREPLY=($(compgen -f -- "$cur")); return;;
+    dry-run:--output) COMPREPLY=($(compgen -W json -- "$cur")); return;;
+    dry-run:--uuid) _ganeti_shell_live filter "$cur"; return;;
   esac
   if [[ "$cur" == -* ]]; then
     case "$cmd" in
-      add) COMPREPLY=($(compgen -W '--action --debug --file --help --master --predicates --priority --reason -d' -- "$cur"));;
-      delete) COMPREPLY=($(compgen -W '--debug --help --master --reason -d' -- "$cur"));;
-      dry-run) COMPREPLY=($(compgen -W '--action --debug --file --help --master --output --predicates --priority --reason --uuid -d' -- "$cur"));;
-      info) COMPREPLY=($(compgen -W '--debug --help --master --output --reason -d' -- "$cur"));;
-      list) COMPREPLY=($(compgen -W '--debug --help --json --master --no-headers --output --reason --separator --verbose -d -o -v' -- "$cur"));;
-      list-fields) COMPREPLY=($(compgen -W '--debug --help --master --no-headers --reason --separator -d' -- "$cur"));;
-      replace) COMPREPLY=($(compgen -W '--action --debug --file --help --master --predicates --priority --reason -d' -- "$cur"));;
+      add) COMPREPLY=($(compgen -W '--action --debug --file --help --master --predicates --priority --reason -d -h' -- "$cur"));;
+      replace) COMPREPLY=($(compgen -W '--action --debug --file --help --master --predicates --priority --reason -d -h' -- "$cur"));;
+      delete) COMPREPLY=($(compgen -W '--debug --help --master --reason -d -h' -- "$cur"));;
+      list) COMPREPLY=($(compgen -W '--debug --help --json --master --no-headers --output --reason --separator --verbose -d -h -o -v' -- "$cur"));;
+      list-fields) COMPREPLY=($(compgen -W '--debug --help --master --no-headers --reason --separator -d -h' -- "$cur"));;
+      info) COMPREPLY=($(compgen -W '--debug --help --master --output --reason -d -h' -- "$cur"));;
+      dry-run) COMPREPLY=($(compgen -W '--action --debug --file --help --master --output --predicates --priority --reason --uuid -d -h' -- "$cur"));;
     esac
+    return
   fi
+  case "$cmd" in
+    replace) _ganeti_shell_live filter "$cur";;
+    delete) _ganeti_shell_live filter "$cur";;
+    list) _ganeti_shell_live filter "$cur";;
+    list-fields) _ganeti_shell_live field:filter "$cur";;
+    info) _ganeti_shell_live filter "$cur";;
+  esac
 }
 complete -o default -F _ganeti_shell_filter gnt-filter
 
 _ganeti_shell_instance() {
-  local cur prev cmd i
+  local cur prev cmd
   cur="${COMP_WORDS[COMP_CWORD]}"; prev="${COMP_WORDS[COMP_CWORD-1]}"
   local base=1; [[ "${COMP_WORDS[0]##*/}" == ganeti-shell ]] && base=2
   if (( COMP_CWORD == base )); then
@@ -81,34 +165,69 @@ _ganeti_shell_instance() {
   fi
   cmd="${COMP_WORDS[base]}"
   case "$cmd:$prev" in
-    add:--disk-template) COMPREPLY=($(compgen -W 'diskless file sharedfile plain blockdev drbd rbd ext gluster' -- "$cur")); return;;
+    add:--reason) COMPREPLY=(); return;;
+    add:--master) COMPREPLY=(); return;;
     add:--priority) COMPREPLY=($(compgen -W 'low normal high' -- "$cur")); return;;
-    add:-t) COMPREPLY=($(compgen -W 'diskless file sharedfile plain blockdev drbd rbd ext gluster' -- "$cur")); return;;
-    info:--output) COMPREPLY=($(compgen -W json -- "$cur")); return;;
+    add:-t|add:--disk-template) COMPREPLY=($(compgen -W 'diskless file sharedfile plain blockdev drbd rbd ext gluster' -- "$cur")); return;;
+    add:-s|add:--os-size) COMPREPLY=(); return;;
+    add:--disk) COMPREPLY=(); return;;
+    add:--net) COMPREPLY=(); return;;
+    add:-B|add:--backend-parameters) COMPREPLY=(); return;;
+    add:-H|add:--hypervisor) COMPREPLY=(); return;;
+    add:-n|add:--node) _ganeti_shell_live node "$cur"; return;;
+    add:-I|add:--iallocator) COMPREPLY=(); return;;
+    add:-o|add:--os-type) COMPREPLY=(); return;;
+    add:--tags) COMPREPLY=(); return;;
+    list:--reason) COMPREPLY=(); return;;
+    list:--master) COMPREPLY=(); return;;
+    list:-o) _ganeti_shell_live field:instance "$cur"; return;;
+    list:--output) _ganeti_shell_live field:instance "$cur"; return;;
+    list:--separator) COMPREPLY=(); return;;
     list:--units) COMPREPLY=($(compgen -W 'h m g t' -- "$cur")); return;;
+    list-fields:--reason) COMPREPLY=(); return;;
+    list-fields:--master) COMPREPLY=(); return;;
+    list-fields:--separator) COMPREPLY=(); return;;
+    info:--reason|show:--reason) COMPREPLY=(); return;;
+    info:--master|show:--master) COMPREPLY=(); return;;
+    info:--output|show:--output) COMPREPLY=($(compgen -W json -- "$cur")); return;;
+    remove:--reason) COMPREPLY=(); return;;
+    remove:--master) COMPREPLY=(); return;;
     remove:--priority) COMPREPLY=($(compgen -W 'low normal high' -- "$cur")); return;;
-    shutdown:--priority) COMPREPLY=($(compgen -W 'low normal high' -- "$cur")); return;;
-    startup:--priority) COMPREPLY=($(compgen -W 'low normal high' -- "$cur")); return;;
+    remove:--shutdown-timeout) COMPREPLY=(); return;;
+    startup:--reason|start:--reason) COMPREPLY=(); return;;
+    startup:--master|start:--master) COMPREPLY=(); return;;
+    startup:--priority|start:--priority) COMPREPLY=($(compgen -W 'low normal high' -- "$cur")); return;;
+    startup:-B|startup:--backend-parameters|start:-B|start:--backend-parameters) COMPREPLY=(); return;;
+    shutdown:--reason|stop:--reason) COMPREPLY=(); return;;
+    shutdown:--master|stop:--master) COMPREPLY=(); return;;
+    shutdown:--priority|stop:--priority) COMPREPLY=($(compgen -W 'low normal high' -- "$cur")); return;;
+    shutdown:--timeout|stop:--timeout) COMPREPLY=(); return;;
   esac
   if [[ "$cur" == -* ]]; then
     case "$cmd" in
-      add) COMPREPLY=($(compgen -W '--backend-parameters --debug --disk --disk-template --dry-run --help --hypervisor --iallocator --master --net --no-install --no-ip-check --no-name-check --no-nics --no-start --no-wait-for-sync --node --os-size --os-type --print-jobid --priority --reason --submit --tags -B -H -I -d -n -o -s -t' -- "$cur"));;
-      info) COMPREPLY=($(compgen -W '--debug --help --master --output --reason --static -d -s' -- "$cur"));;
-      list) COMPREPLY=($(compgen -W '--debug --filter --help --master --no-headers --output --reason --separator --units --verbose -F -d -o -v' -- "$cur"));;
-      list-fields) COMPREPLY=($(compgen -W '--debug --help --master --no-headers --reason --separator -d' -- "$cur"));;
-      remove) COMPREPLY=($(compgen -W '--debug --dry-run --force --help --ignore-failures --master --print-jobid --priority --reason --shutdown-timeout --submit -d -f' -- "$cur"));;
-      show) COMPREPLY=($(compgen -W '--debug --help --master --output --reason --static -d -s' -- "$cur"));;
-      shutdown) COMPREPLY=($(compgen -W '--debug --dry-run --force --force-multiple --help --ignore-offline --master --no-remember --print-jobid --priority --reason --submit --timeout -d -f' -- "$cur"));;
-      start) COMPREPLY=($(compgen -W '--backend-parameters --debug --dry-run --force --force-multiple --help --ignore-offline --master --no-remember --paused --print-jobid --priority --reason --submit -B -d -f' -- "$cur"));;
-      startup) COMPREPLY=($(compgen -W '--backend-parameters --debug --dry-run --force --force-multiple --help --ignore-offline --master --no-remember --paused --print-jobid --priority --reason --submit -B -d -f' -- "$cur"));;
-      stop) COMPREPLY=($(compgen -W '--debug --dry-run --force --force-multiple --help --ignore-offline --master --no-remember --print-jobid --priority --reason --submit --timeout -d -f' -- "$cur"));;
+      add) COMPREPLY=($(compgen -W '--backend-parameters --debug --disk --disk-template --dry-run --help --hypervisor --iallocator --master --net --no-install --no-ip-check --no-name-check --no-nics --no-start --no-wait-for-sync --node --os-size --os-type --print-jobid --priority --reason --submit --tags -B -H -I -d -h -n -o -s -t' -- "$cur"));;
+      list) COMPREPLY=($(compgen -W '--debug --filter --help --master --no-headers --output --reason --separator --units --verbose -F -d -h -o -v' -- "$cur"));;
+      list-fields) COMPREPLY=($(compgen -W '--debug --help --master --no-headers --reason --separator -d -h' -- "$cur"));;
+      info|show) COMPREPLY=($(compgen -W '--debug --help --master --output --reason --static -d -h -s' -- "$cur"));;
+      remove) COMPREPLY=($(compgen -W '--debug --dry-run --force --help --ignore-failures --master --print-jobid --priority --reason --shutdown-timeout --submit -d -f -h' -- "$cur"));;
+      startup|start) COMPREPLY=($(compgen -W '--backend-parameters --debug --dry-run --force --force-multiple --help --ignore-offline --master --no-remember --paused --print-jobid --priority --reason --submit -B -d -f -h' -- "$cur"));;
+      shutdown|stop) COMPREPLY=($(compgen -W '--debug --dry-run --force --force-multiple --help --ignore-offline --master --no-remember --print-jobid --priority --reason --submit --timeout -d -f -h' -- "$cur"));;
     esac
+    return
   fi
+  case "$cmd" in
+    list) _ganeti_shell_live instance "$cur";;
+    list-fields) _ganeti_shell_live field:instance "$cur";;
+    info|show) _ganeti_shell_live instance "$cur";;
+    remove) _ganeti_shell_live instance "$cur";;
+    startup|start) _ganeti_shell_live instance "$cur";;
+    shutdown|stop) _ganeti_shell_live instance "$cur";;
+  esac
 }
 complete -o default -F _ganeti_shell_instance gnt-instance
 
 _ganeti_shell_job() {
-  local cur prev cmd i
+  local cur prev cmd
   cur="${COMP_WORDS[COMP_CWORD]}"; prev="${COMP_WORDS[COMP_CWORD-1]}"
   local base=1; [[ "${COMP_WORDS[0]##*/}" == ganeti-shell ]] && base=2
   if (( COMP_CWORD == base )); then
@@ -116,28 +235,60 @@ _ganeti_shell_job() {
   fi
   cmd="${COMP_WORDS[base]}"
   case "$cmd:$prev" in
+    list:--reason) COMPREPLY=(); return;;
+    list:--master) COMPREPLY=(); return;;
+    list:-o) _ganeti_shell_live field:job "$cur"; return;;
+    list:--output) _ganeti_shell_live field:job "$cur"; return;;
+    list:--separator) COMPREPLY=(); return;;
+    list-fields:--reason) COMPREPLY=(); return;;
+    list-fields:--master) COMPREPLY=(); return;;
+    list-fields:--separator) COMPREPLY=(); return;;
+    info:--reason|show:--reason) COMPREPLY=(); return;;
+    info:--master|show:--master) COMPREPLY=(); return;;
+    info:--output|show:--output) COMPREPLY=($(compgen -W json -- "$cur")); return;;
+    watch:--reason) COMPREPLY=(); return;;
+    watch:--master) COMPREPLY=(); return;;
+    wait:--reason) COMPREPLY=(); return;;
+    wait:--master) COMPREPLY=(); return;;
+    cancel:--reason) COMPREPLY=(); return;;
+    cancel:--master) COMPREPLY=(); return;;
+    change-priority:--reason) COMPREPLY=(); return;;
+    change-priority:--master) COMPREPLY=(); return;;
     change-priority:--priority) COMPREPLY=($(compgen -W 'low normal high' -- "$cur")); return;;
-    info:--output) COMPREPLY=($(compgen -W json -- "$cur")); return;;
+    archive:--reason) COMPREPLY=(); return;;
+    archive:--master) COMPREPLY=(); return;;
+    autoarchive:--reason) COMPREPLY=(); return;;
+    autoarchive:--master) COMPREPLY=(); return;;
   esac
   if [[ "$cur" == -* ]]; then
     case "$cmd" in
-      archive) COMPREPLY=($(compgen -W '--debug --help --master --reason -d' -- "$cur"));;
-      autoarchive) COMPREPLY=($(compgen -W '--debug --help --master --reason -d' -- "$cur"));;
-      cancel) COMPREPLY=($(compgen -W '--debug --force --help --kill --master --pending --queued --reason --waiting --ya-rly --yes-do-it -d -f' -- "$cur"));;
-      change-priority) COMPREPLY=($(compgen -W '--debug --force --help --master --pending --priority --queued --reason --waiting -d -f' -- "$cur"));;
-      info) COMPREPLY=($(compgen -W '--debug --help --master --output --reason -d' -- "$cur"));;
-      list) COMPREPLY=($(compgen -W '--archived --debug --error --filter --finished --help --master --no-headers --output --pending --reason --running --separator --verbose -F -d -o -v' -- "$cur"));;
-      list-fields) COMPREPLY=($(compgen -W '--debug --help --master --no-headers --reason --separator -d' -- "$cur"));;
-      show) COMPREPLY=($(compgen -W '--debug --help --master --output --reason -d' -- "$cur"));;
-      wait) COMPREPLY=($(compgen -W '--debug --help --master --reason -d' -- "$cur"));;
-      watch) COMPREPLY=($(compgen -W '--debug --help --master --reason -d' -- "$cur"));;
+      list) COMPREPLY=($(compgen -W '--archived --debug --error --filter --finished --help --master --no-headers --output --pending --reason --running --separator --verbose -F -d -h -o -v' -- "$cur"));;
+      list-fields) COMPREPLY=($(compgen -W '--debug --help --master --no-headers --reason --separator -d -h' -- "$cur"));;
+      info|show) COMPREPLY=($(compgen -W '--debug --help --master --output --reason -d -h' -- "$cur"));;
+      watch) COMPREPLY=($(compgen -W '--debug --help --master --reason -d -h' -- "$cur"));;
+      wait) COMPREPLY=($(compgen -W '--debug --help --master --reason -d -h' -- "$cur"));;
+      cancel) COMPREPLY=($(compgen -W '--debug --force --help --kill --master --pending --queued --reason --waiting --ya-rly --yes-do-it -d -f -h' -- "$cur"));;
+      change-priority) COMPREPLY=($(compgen -W '--debug --force --help --master --pending --priority --queued --reason --waiting -d -f -h' -- "$cur"));;
+      archive) COMPREPLY=($(compgen -W '--debug --help --master --reason -d -h' -- "$cur"));;
+      autoarchive) COMPREPLY=($(compgen -W '--debug --help --master --reason -d -h' -- "$cur"));;
     esac
+    return
   fi
+  case "$cmd" in
+    list) _ganeti_shell_live job "$cur";;
+    list-fields) _ganeti_shell_live field:job "$cur";;
+    info|show) _ganeti_shell_live job "$cur";;
+    watch) _ganeti_shell_live job "$cur";;
+    wait) _ganeti_shell_live job "$cur";;
+    cancel) _ganeti_shell_live job "$cur";;
+    change-priority) _ganeti_shell_live job "$cur";;
+    archive) _ganeti_shell_live job "$cur";;
+  esac
 }
 complete -o default -F _ganeti_shell_job gnt-job
 
 _ganeti_shell_node() {
-  local cur prev cmd i
+  local cur prev cmd
   cur="${COMP_WORDS[COMP_CWORD]}"; prev="${COMP_WORDS[COMP_CWORD-1]}"
   local base=1; [[ "${COMP_WORDS[0]##*/}" == ganeti-shell ]] && base=2
   if (( COMP_CWORD == base )); then
@@ -145,27 +296,51 @@ _ganeti_shell_node() {
   fi
   cmd="${COMP_WORDS[base]}"
   case "$cmd:$prev" in
+    add:--reason) COMPREPLY=(); return;;
+    add:--master) COMPREPLY=(); return;;
     add:--priority) COMPREPLY=($(compgen -W 'low normal high' -- "$cur")); return;;
-    info:--output) COMPREPLY=($(compgen -W json -- "$cur")); return;;
+    add:--address) COMPREPLY=(); return;;
+    add:--join-token-file) COMPREPLY=($(compgen -f -- "$cur")); return;;
+    add:-s|add:--secondary-ip) COMPREPLY=(); return;;
+    add:-g|add:--node-group) _ganeti_shell_live group "$cur"; return;;
+    list:--reason) COMPREPLY=(); return;;
+    list:--master) COMPREPLY=(); return;;
+    list:-o) _ganeti_shell_live field:node "$cur"; return;;
+    list:--output) _ganeti_shell_live field:node "$cur"; return;;
+    list:--separator) COMPREPLY=(); return;;
     list:--units) COMPREPLY=($(compgen -W 'h m g t' -- "$cur")); return;;
+    list-fields:--reason) COMPREPLY=(); return;;
+    list-fields:--master) COMPREPLY=(); return;;
+    list-fields:--separator) COMPREPLY=(); return;;
+    info:--reason|show:--reason) COMPREPLY=(); return;;
+    info:--master|show:--master) COMPREPLY=(); return;;
+    info:--output|show:--output) COMPREPLY=($(compgen -W json -- "$cur")); return;;
+    remove:--reason) COMPREPLY=(); return;;
+    remove:--master) COMPREPLY=(); return;;
     remove:--priority) COMPREPLY=($(compgen -W 'low normal high' -- "$cur")); return;;
   esac
   if [[ "$cur" == -* ]]; then
     case "$cmd" in
-      add) COMPREPLY=($(compgen -W '--address --debug --dry-run --help --join-token-file --master --node-group --print-jobid --priority --reason --secondary-ip --submit -d -g -s' -- "$cur"));;
-      info) COMPREPLY=($(compgen -W '--debug --help --master --output --reason -d' -- "$cur"));;
-      list) COMPREPLY=($(compgen -W '--debug --filter --help --master --no-headers --output --reason --separator --units --verbose -F -d -o -v' -- "$cur"));;
-      list-fields) COMPREPLY=($(compgen -W '--debug --help --master --no-headers --reason --separator -d' -- "$cur"));;
-      remove) COMPREPLY=($(compgen -W '--debug --dry-run --help --master --print-jobid --priority --reason --submit -d' -- "$cur"));;
-      show) COMPREPLY=($(compgen -W '--debug --help --master --output --reason -d' -- "$cur"));;
+      add) COMPREPLY=($(compgen -W '--address --debug --dry-run --help --join-token-file --master --node-group --print-jobid --priority --reason --secondary-ip --submit -d -g -h -s' -- "$cur"));;
+      list) COMPREPLY=($(compgen -W '--debug --filter --help --master --no-headers --output --reason --separator --units --verbose -F -d -h -o -v' -- "$cur"));;
+      list-fields) COMPREPLY=($(compgen -W '--debug --help --master --no-headers --reason --separator -d -h' -- "$cur"));;
+      info|show) COMPREPLY=($(compgen -W '--debug --help --master --output --reason -d -h' -- "$cur"));;
+      remove) COMPREPLY=($(compgen -W '--debug --dry-run --help --master --print-jobid --priority --reason --submit -d -h' -- "$cur"));;
     esac
+    return
   fi
+  case "$cmd" in
+    list) _ganeti_shell_live node "$cur";;
+    list-fields) _ganeti_shell_live field:node "$cur";;
+    info|show) _ganeti_shell_live node "$cur";;
+    remove) _ganeti_shell_live node "$cur";;
+  esac
 }
 complete -o default -F _ganeti_shell_node gnt-node
 
 _ganeti_shell() {
   if (( COMP_CWORD == 1 )); then
-    COMPREPLY=($(compgen -W 'agent cluster completion debug demo filter hbal hcheck hinfo instance job node repl' -- "${COMP_WORDS[1]}")); return
+    COMPREPLY=($(compgen -W 'agent cluster completion debug demo filter hbal hcheck hinfo instance job node repl tui' -- "${COMP_WORDS[1]}")); return
   fi
   case "${COMP_WORDS[1]}" in
     cluster) _ganeti_shell_cluster;;
@@ -174,6 +349,7 @@ _ganeti_shell() {
     instance) _ganeti_shell_instance;;
     job) _ganeti_shell_job;;
     node) _ganeti_shell_node;;
+    completion) (( COMP_CWORD == 2 )) && COMPREPLY=($(compgen -W "bash zsh fish" -- "${COMP_WORDS[2]}"));;
   esac
 }
 complete -o default -F _ganeti_shell ganeti-shell

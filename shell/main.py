@@ -36,7 +36,7 @@ commands:
   agent          run a node agent (with --master, the master too)
   demo           start a local cluster on loopback and open the shell
   repl           open the interactive shell
-  completion     print a shell completion script (bash)
+  completion     print a shell completion script (bash, zsh or fish)
 """
 
 
@@ -79,6 +79,10 @@ def dispatch(argv: list[str], invoked_as: str = "ganeti-shell") -> int:
         from agent.daemon import main as agent_main
 
         return agent_main(rest)
+    if head == "__complete":  # hidden: live names for the completion scripts
+        from shell.cli.completion.names import main as names_main
+
+        return names_main(rest)
     if head == "completion":
         from shell.cli.completion import main as completion_main
 

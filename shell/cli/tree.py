@@ -13,6 +13,7 @@ from typing import Any
 
 # Live names a completer can offer for an argument or option value.
 NODE, INSTANCE, JOB, GROUP, FILE, FIELD = "node", "instance", "job", "group", "file", "field"
+FILTER = "filter"  # job filter rule uuids
 
 
 @dataclass(frozen=True)

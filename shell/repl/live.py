@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from shell.cli.tree import GROUP, INSTANCE, JOB, NODE
+from shell.cli.tree import FILTER, GROUP, INSTANCE, JOB, NODE
 
 NAME_TTL = 5.0
 CLIENT_TIMEOUT = 3.0
@@ -29,6 +29,8 @@ class ClusterSource(Protocol):
     def get_jobs(
         self, job_ids: list[int] | None = None
     ) -> tuple[list[dict[str, Any]], list[int]]: ...
+
+    def query_filters(self, uuids: list[str] | None = None) -> list[dict[str, Any]]: ...
 
 
 class MasterConnection:
@@ -66,7 +68,7 @@ class Name:
 
 
 def fetch_names(source: ClusterSource, kind: str) -> list[Name]:
-    """The names of one kind (node, instance, group, job) as the master knows them now."""
+    """The names of one kind (node, instance, group, job, filter) as the master knows them now."""
     if kind == JOB:
         jobs, _ = source.get_jobs()
         jobs = sorted(jobs, key=lambda j: -int(j["id"]))  # newest first
@@ -74,6 +76,10 @@ def fetch_names(source: ClusterSource, kind: str) -> list[Name]:
             Name(str(j["id"]), f"{j.get('status', '')} {','.join(j.get('summary') or [])}".strip())
             for j in jobs
         ]
+    if kind == FILTER:
+        rules = sorted(source.query_filters(), key=lambda r: (int(r.get("priority", 0)), str(r["uuid"])))
+        return [Name(str(r["uuid"]), f"priority {r.get('priority', 0)} {_action_text(r.get('action'))}")
+                for r in rules]
     if kind in (NODE, INSTANCE, GROUP):
         objects = source.query(kind)
         note = {NODE: "group_name", INSTANCE: "pnode", GROUP: "node_cnt"}[kind]
@@ -82,6 +88,12 @@ def fetch_names(source: ClusterSource, kind: str) -> list[Name]:
             for o in objects
         ]
     return []
+
+
+def _action_text(action: Any) -> str:
+    if isinstance(action, list):
+        return " ".join(str(part) for part in action)
+    return str(action or "")
 
 
 class LiveNames:

@@ -11,7 +11,18 @@ from typing import Any
 
 from shell.cli.context import Context
 from shell.cli.format import table, to_json
-from shell.cli.tree import FIELD, FILE, INFO_JSON, Arg, Command, Group, Option, UsageError, register
+from shell.cli.tree import (
+    FIELD,
+    FILE,
+    FILTER,
+    INFO_JSON,
+    Arg,
+    Command,
+    Group,
+    Option,
+    UsageError,
+    register,
+)
 
 _RATE_LIMIT = re.compile(r"^RATE_LIMIT\s+(\d+)")
 FIELDS = {
@@ -159,7 +170,7 @@ RULE_OPTIONS = (
     Option(("--file",), "read the whole rule as one JSON document from FILE ('-' for stdin)",
            metavar="FILE", complete=FILE),
 )
-_UUID = Arg("uuid", "rule uuid")
+_UUID = Arg("uuid", "rule uuid", complete=FILTER)
 _LIST = (
     Option(("-o", "--output"), "fields ([+]FIELD,...)", dest="fields", metavar="FIELDS", complete=FIELD),
     Option(("--no-headers",), "omit the header row", action="store_true"),
@@ -174,14 +185,14 @@ register(Group("filter", "gnt-filter", "Job filter rules", (
             options=RULE_OPTIONS, args=(_UUID,)),
     Command("delete", "Delete a rule", delete, args=(_UUID,)),
     Command("list", "List the rules, sorted by uuid", list_filters, options=_LIST,
-            args=(Arg("uuids", "rule uuids (all when none)", nargs="*"),)),
+            args=(Arg("uuids", "rule uuids (all when none)", nargs="*", complete=FILTER),)),
     Command("list-fields", "List the fields of filter list", list_fields,
             options=(Option(("--no-headers",), "omit the header row", action="store_true"),
                      Option(("--separator",), "column separator", metavar="SEP")),
             args=(Arg("names", "fields", nargs="*", complete=FIELD),)),
     Command("info", "Show rules", info, options=(INFO_JSON,),
-            args=(Arg("uuids", "rule uuids (all when none)", nargs="*"),)),
+            args=(Arg("uuids", "rule uuids (all when none)", nargs="*", complete=FILTER),)),
     Command("dry-run", "Show which queued and running jobs a rule would match, and what it would do",
             dry_run, options=(*RULE_OPTIONS, INFO_JSON, Option(("--uuid",), "as a replacement of this rule",
-                                                                metavar="UUID")),),
+                                                                metavar="UUID", complete=FILTER)),),
 )))

@@ -51,6 +51,15 @@ class FakeCluster:
             {"id": 12, "status": "queued", "summary": ["INSTANCE_STARTUP(web1.example)"]},
         ], []
 
+    def query_filters(self, uuids: list[str] | None = None) -> list[dict[str, Any]]:
+        self.calls += 1
+        if self.dead:
+            raise GanetiError("Cannot communicate with the master")
+        return [
+            {"uuid": "f2a0c7e4-0000-4000-8000-000000000002", "priority": 1, "action": "REJECT"},
+            {"uuid": "0b9d3c11-0000-4000-8000-000000000001", "priority": 0, "action": ["RATE_LIMIT", 10]},
+        ]
+
 
 class Clock:
     def __init__(self) -> None:
@@ -205,3 +214,10 @@ def test_help_completes_groups_then_commands() -> None:
 )
 def test_odd_input_never_raises(text: str) -> None:
     complete(text)
+
+
+def test_filter_uuids_are_offered_in_evaluation_order() -> None:
+    assert complete("filter delete ") == [
+        "0b9d3c11-0000-4000-8000-000000000001", "f2a0c7e4-0000-4000-8000-000000000002",
+    ]
+    assert complete("gnt-filter info f2") == ["f2a0c7e4-0000-4000-8000-000000000002"]
