@@ -2,11 +2,11 @@
 VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
-LINKS   := gnt-cluster gnt-node gnt-instance gnt-job gnt-debug gnt-filter hbal hcheck hinfo
+LINKS   := gnt-cluster gnt-node gnt-instance gnt-job gnt-debug gnt-filter hbal hcheck hinfo hail hroller hsqueeze
 PYTHON  ?= python3
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install demo test lint protos completions system-deps clean binary
+.PHONY: install demo test lint protos completions system-deps clean binary binary-smoke
 
 install: $(STAMP)
 
@@ -51,6 +51,10 @@ binary: install
 	$(PY) -m pip install -q "pyinstaller>=6.10,<7" "pyinstaller-hooks-contrib>=2026.1"
 	cd build && ../$(VENV)/bin/pyinstaller --noconfirm --distpath ../dist --workpath work ganeti-shell.spec
 	for l in $(LINKS); do ln -sf ganeti-shell dist/ganeti-shell/$$l; done
+
+# Build the binary and drive it alone: a demo cluster, its commands, the TUI in tmux (CI runs this).
+binary-smoke: binary system-deps
+	GANETI_SHELL_BINARY=$(CURDIR)/dist/ganeti-shell/ganeti-shell $(PY) -m pytest -q -p no:cacheprovider tests/e2e/test_binary_smoke.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache dist build/work
