@@ -8,7 +8,6 @@ master, files) and rank them with ``fuzzy.rank``. Nothing here names a command.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion, PathCompleter
 from prompt_toolkit.document import Document
@@ -17,17 +16,12 @@ from prompt_toolkit.formatted_text import StyleAndTextTuples
 from shell.cli.fields import FIELDS
 from shell.cli.tree import GROUPS, options_for
 from shell.repl import fuzzy
-from shell.repl.live import LiveNames
+from shell.repl.live import LiveNames, Name
 from shell.repl.suggest import Suggestion, What, suggest
 from shell.repl.words import BUILTINS
 
-
-@dataclass(frozen=True)
-class Candidate:
-    """One thing the user may type, with a note for the menu."""
-
-    text: str
-    meta: str = ""
+# One thing the user may type, with a note for the menu: the same shape as a live name.
+Candidate = Name
 
 
 def _groups(with_builtins: bool) -> Iterator[Candidate]:
@@ -62,18 +56,29 @@ def candidates(s: Suggestion, names: LiveNames) -> list[Candidate]:
     elif s.what is What.FIELDS and s.field_kind in FIELDS:
         found = [Candidate(f.name, f.doc) for f in FIELDS[s.field_kind][0]]
     elif s.what is What.NAMES and s.live_kind is not None:
-        found = [Candidate(n.text, n.meta) for n in names.names(s.live_kind)]
+        found = names.names(s.live_kind)  # Name has Candidate's text and meta
     extra = [Candidate(word) for word in s.extra]
+    if not s.exclude:
+        return [*found, *extra]
     return [c for c in (*found, *extra) if c.text not in s.exclude]
+
+
+# The menu shows a screenful; the best this many matches are plenty to scroll through,
+# and with 10,000 instances building every completion would cost a keystroke's worth.
+MAX_COMPLETIONS = 500
+INSIDE, OUTSIDE = "class:fuzzymatch.inside.character", "class:fuzzymatch.outside"
 
 
 def _highlight(text: str, match: fuzzy.Match) -> StyleAndTextTuples:
     """The candidate with its matched characters styled as prompt_toolkit's fuzzy matcher does."""
-    hit = set(match.positions)
-    return [
-        ("class:fuzzymatch.inside.character" if i in hit else "class:fuzzymatch.outside", ch)
-        for i, ch in enumerate(text)
-    ]
+    positions = match.positions
+    if not positions:
+        return [(OUTSIDE, text)]
+    first, last = positions[0], positions[-1]
+    if last - first + 1 == len(positions):  # one contiguous run: three fragments
+        return [(OUTSIDE, text[:first]), (INSIDE, text[first:last + 1]), (OUTSIDE, text[last + 1:])]
+    hit = set(positions)
+    return [(INSIDE if i in hit else OUTSIDE, ch) for i, ch in enumerate(text)]
 
 
 class TreeCompleter(Completer):
@@ -90,7 +95,8 @@ class TreeCompleter(Completer):
         if s.what is What.FILES:
             yield from self._paths.get_completions(Document(s.word), complete_event)
             return
-        for cand, match in fuzzy.rank(s.word, candidates(s, self.names), key=lambda c: c.text):
+        ranked = fuzzy.rank(s.word, candidates(s, self.names), key=lambda c: c.text, limit=MAX_COMPLETIONS)
+        for cand, match in ranked:
             yield Completion(
                 cand.text,
                 start_position=-len(s.word),

@@ -45,12 +45,28 @@ def match(word: str, text: str) -> Match | None:
     return Match(SUBSEQUENCE, positions[-1] - positions[0], tuple(positions))
 
 
-def rank(word: str, items: Iterable[T], key: Callable[[T], str]) -> list[tuple[T, Match]]:
-    """The items whose key matches ``word``, best first; ties keep the given order."""
-    found = []
+def rank(word: str, items: Iterable[T], key: Callable[[T], str],
+         limit: int | None = None) -> list[tuple[T, Match]]:
+    """The items whose key matches ``word``, best first; ties keep the given order.
+
+    With ``limit``, only the best ``limit`` are returned. Prefix matches, the
+    common case, are found with one ``startswith`` per item; only the rest go
+    through the full matcher.
+    """
+    needle = word.lower()
+    prefix_match = Match(PREFIX, 0, tuple(range(len(needle))))
+    found: list[tuple[T, Match]] = []
+    rest: list[tuple[T, Match]] = []
     for item in items:
-        m = match(word, key(item))
-        if m is not None:
-            found.append((item, m))
-    found.sort(key=lambda pair: (pair[1].rank, pair[1].score))
-    return found
+        text = key(item)
+        if text.lower().startswith(needle):
+            found.append((item, prefix_match))
+        elif limit is None or len(found) < limit:
+            m = match(needle, text)
+            if m is not None:
+                rest.append((item, m))
+    if limit is not None and len(found) >= limit:
+        return found[:limit]
+    rest.sort(key=lambda pair: (pair[1].rank, pair[1].score))
+    found.extend(rest)
+    return found if limit is None else found[:limit]

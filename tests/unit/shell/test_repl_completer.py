@@ -206,7 +206,7 @@ def test_unknown_group_or_command_offers_nothing() -> None:
 def test_help_completes_groups_then_commands() -> None:
     assert "instance" in complete("help ")
     assert "help" not in complete("help ")
-    assert complete("help instance li") == ["list", "list-fields"]
+    assert complete("help instance li")[:2] == ["list", "list-fields"]  # prefix matches first
 
 
 @pytest.mark.parametrize(
@@ -221,3 +221,17 @@ def test_filter_uuids_are_offered_in_evaluation_order() -> None:
         "0b9d3c11-0000-4000-8000-000000000001", "f2a0c7e4-0000-4000-8000-000000000002",
     ]
     assert complete("gnt-filter info f2") == ["f2a0c7e4-0000-4000-8000-000000000002"]
+
+
+def test_a_huge_list_of_names_is_cut_to_the_best_matches() -> None:
+    from shell.repl.completer import MAX_COMPLETIONS
+
+    class Many(FakeCluster):
+        def query(self, kind: str, names: list[str] | None = None, live: bool = False) -> list[dict[str, Any]]:
+            return [{"name": f"web{i}.example", "pnode": "node1"} for i in range(3 * MAX_COMPLETIONS)] + [
+                {"name": "xweb.example", "pnode": "node1"}]
+
+    offered = complete("instance startup web", Many())
+    assert len(offered) == MAX_COMPLETIONS
+    assert offered[:2] == ["web0.example", "web1.example"]
+    assert complete("instance startup xw", Many()) == ["xweb.example"]
