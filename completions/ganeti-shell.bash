@@ -24,6 +24,7 @@ _ganeti_shell_cluster() {
     init:--master-node) COMPREPLY=(); return;;
     init:--listen) COMPREPLY=(); return;;
     init:--enabled-disk-templates) COMPREPLY=(); return;;
+    init:-I|init:--default-iallocator) COMPREPLY=(); return;;
     info:--reason) COMPREPLY=(); return;;
     info:--master) COMPREPLY=(); return;;
     info:--output) COMPREPLY=($(compgen -W json -- "$cur")); return;;
@@ -41,17 +42,18 @@ _ganeti_shell_cluster() {
     modify:--max-tracked-jobs) COMPREPLY=(); return;;
     modify:-C|modify:--candidate-pool-size) COMPREPLY=(); return;;
     modify:-I|modify:--default-iallocator) COMPREPLY=(); return;;
+    modify:--default-iallocator-params) COMPREPLY=(); return;;
     modify:--mac-prefix) COMPREPLY=(); return;;
     modify:-B|modify:--backend-parameters) COMPREPLY=(); return;;
     modify:--enabled-disk-templates) COMPREPLY=(); return;;
   esac
   if [[ "$cur" == -* ]]; then
     case "$cmd" in
-      init) COMPREPLY=($(compgen -W '--debug --enabled-disk-templates --help --listen --master --master-node --reason --state-dir -d -h' -- "$cur"));;
+      init) COMPREPLY=($(compgen -W '--debug --default-iallocator --enabled-disk-templates --help --listen --master --master-node --reason --state-dir -I -d -h' -- "$cur"));;
       info) COMPREPLY=($(compgen -W '--debug --help --master --output --reason -d -h' -- "$cur"));;
       verify) COMPREPLY=($(compgen -W '--debug --dry-run --error-codes --help --ignore-errors --master --no-nplus1-mem --node-group --print-jobid --priority --reason --submit --verbose -I -d -g -h -v' -- "$cur"));;
       queue) COMPREPLY=($(compgen -W '--debug --help --master --reason -d -h' -- "$cur"));;
-      modify) COMPREPLY=($(compgen -W '--backend-parameters --candidate-pool-size --debug --default-iallocator --dry-run --enabled-disk-templates --help --mac-prefix --master --max-running-jobs --max-tracked-jobs --print-jobid --priority --reason --submit -B -C -I -d -h' -- "$cur"));;
+      modify) COMPREPLY=($(compgen -W '--backend-parameters --candidate-pool-size --debug --default-iallocator --default-iallocator-params --dry-run --enabled-disk-templates --help --mac-prefix --master --max-running-jobs --max-tracked-jobs --print-jobid --priority --reason --submit -B -C -I -d -h' -- "$cur"));;
     esac
     return
   fi
@@ -161,7 +163,7 @@ _ganeti_shell_instance() {
   cur="${COMP_WORDS[COMP_CWORD]}"; prev="${COMP_WORDS[COMP_CWORD-1]}"
   local base=1; [[ "${COMP_WORDS[0]##*/}" == ganeti-shell ]] && base=2
   if (( COMP_CWORD == base )); then
-    COMPREPLY=($(compgen -W 'add info list list-fields remove show shutdown start startup stop' -- "$cur")); return
+    COMPREPLY=($(compgen -W 'add failover info list list-fields migrate remove replace-disks show shutdown start startup stop' -- "$cur")); return
   fi
   cmd="${COMP_WORDS[base]}"
   case "$cmd:$prev" in
@@ -176,6 +178,7 @@ _ganeti_shell_instance() {
     add:-H|add:--hypervisor) COMPREPLY=(); return;;
     add:-n|add:--node) _ganeti_shell_live node "$cur"; return;;
     add:-I|add:--iallocator) COMPREPLY=(); return;;
+    add:-g|add:--node-group) COMPREPLY=(); return;;
     add:-o|add:--os-type) COMPREPLY=(); return;;
     add:--tags) COMPREPLY=(); return;;
     list:--reason) COMPREPLY=(); return;;
@@ -202,16 +205,37 @@ _ganeti_shell_instance() {
     shutdown:--master|stop:--master) COMPREPLY=(); return;;
     shutdown:--priority|stop:--priority) COMPREPLY=($(compgen -W 'low normal high' -- "$cur")); return;;
     shutdown:--timeout|stop:--timeout) COMPREPLY=(); return;;
+    failover:--reason) COMPREPLY=(); return;;
+    failover:--master) COMPREPLY=(); return;;
+    failover:--priority) COMPREPLY=($(compgen -W 'low normal high' -- "$cur")); return;;
+    failover:-I|failover:--iallocator) COMPREPLY=(); return;;
+    failover:-n|failover:--target-node) _ganeti_shell_live node "$cur"; return;;
+    failover:--shutdown-timeout) COMPREPLY=(); return;;
+    migrate:--reason) COMPREPLY=(); return;;
+    migrate:--master) COMPREPLY=(); return;;
+    migrate:--priority) COMPREPLY=($(compgen -W 'low normal high' -- "$cur")); return;;
+    migrate:-I|migrate:--iallocator) COMPREPLY=(); return;;
+    migrate:-n|migrate:--target-node) _ganeti_shell_live node "$cur"; return;;
+    migrate:--migration-mode) COMPREPLY=($(compgen -W 'live non-live' -- "$cur")); return;;
+    replace-disks:--reason) COMPREPLY=(); return;;
+    replace-disks:--master) COMPREPLY=(); return;;
+    replace-disks:--priority) COMPREPLY=($(compgen -W 'low normal high' -- "$cur")); return;;
+    replace-disks:-I|replace-disks:--iallocator) COMPREPLY=(); return;;
+    replace-disks:-n|replace-disks:--new-secondary) _ganeti_shell_live node "$cur"; return;;
+    replace-disks:--disks) COMPREPLY=(); return;;
   esac
   if [[ "$cur" == -* ]]; then
     case "$cmd" in
-      add) COMPREPLY=($(compgen -W '--backend-parameters --debug --disk --disk-template --dry-run --help --hypervisor --iallocator --master --net --no-install --no-ip-check --no-name-check --no-nics --no-start --no-wait-for-sync --node --os-size --os-type --print-jobid --priority --reason --submit --tags -B -H -I -d -h -n -o -s -t' -- "$cur"));;
+      add) COMPREPLY=($(compgen -W '--backend-parameters --debug --disk --disk-template --dry-run --help --hypervisor --iallocator --master --net --no-install --no-ip-check --no-name-check --no-nics --no-start --no-wait-for-sync --node --node-group --os-size --os-type --print-jobid --priority --reason --submit --tags -B -H -I -d -g -h -n -o -s -t' -- "$cur"));;
       list) COMPREPLY=($(compgen -W '--debug --filter --help --master --no-headers --output --reason --separator --units --verbose -F -d -h -o -v' -- "$cur"));;
       list-fields) COMPREPLY=($(compgen -W '--debug --help --master --no-headers --reason --separator -d -h' -- "$cur"));;
       info|show) COMPREPLY=($(compgen -W '--debug --help --master --output --reason --static -d -h -s' -- "$cur"));;
       remove) COMPREPLY=($(compgen -W '--debug --dry-run --force --help --ignore-failures --master --print-jobid --priority --reason --shutdown-timeout --submit -d -f -h' -- "$cur"));;
       startup|start) COMPREPLY=($(compgen -W '--backend-parameters --debug --dry-run --force --force-multiple --help --ignore-offline --master --no-remember --paused --print-jobid --priority --reason --submit -B -d -f -h' -- "$cur"));;
       shutdown|stop) COMPREPLY=($(compgen -W '--debug --dry-run --force --force-multiple --help --ignore-offline --master --no-remember --print-jobid --priority --reason --submit --timeout -d -f -h' -- "$cur"));;
+      failover) COMPREPLY=($(compgen -W '--cleanup --debug --dry-run --force --help --iallocator --ignore-consistency --ignore-ipolicy --master --print-jobid --priority --reason --shutdown-timeout --submit --target-node -I -d -f -h -n' -- "$cur"));;
+      migrate) COMPREPLY=($(compgen -W '--allow-failover --cleanup --debug --dry-run --force --help --iallocator --ignore-hvversions --ignore-ipolicy --master --migration-mode --no-runtime-changes --non-live --print-jobid --priority --reason --submit --target-node -I -d -f -h -n' -- "$cur"));;
+      replace-disks) COMPREPLY=($(compgen -W '--auto --debug --disks --dry-run --early-release --help --iallocator --ignore-ipolicy --master --new-secondary --on-primary --on-secondary --print-jobid --priority --reason --submit -I -a -d -h -n -p -s' -- "$cur"));;
     esac
     return
   fi
@@ -222,6 +246,9 @@ _ganeti_shell_instance() {
     remove) _ganeti_shell_live instance "$cur";;
     startup|start) _ganeti_shell_live instance "$cur";;
     shutdown|stop) _ganeti_shell_live instance "$cur";;
+    failover) _ganeti_shell_live instance "$cur";;
+    migrate) _ganeti_shell_live instance "$cur";;
+    replace-disks) _ganeti_shell_live instance "$cur";;
   esac
 }
 complete -o default -F _ganeti_shell_instance gnt-instance
@@ -292,7 +319,7 @@ _ganeti_shell_node() {
   cur="${COMP_WORDS[COMP_CWORD]}"; prev="${COMP_WORDS[COMP_CWORD-1]}"
   local base=1; [[ "${COMP_WORDS[0]##*/}" == ganeti-shell ]] && base=2
   if (( COMP_CWORD == base )); then
-    COMPREPLY=($(compgen -W 'add info list list-fields remove show' -- "$cur")); return
+    COMPREPLY=($(compgen -W 'add evacuate info list list-fields remove show' -- "$cur")); return
   fi
   cmd="${COMP_WORDS[base]}"
   case "$cmd:$prev" in
@@ -318,6 +345,11 @@ _ganeti_shell_node() {
     remove:--reason) COMPREPLY=(); return;;
     remove:--master) COMPREPLY=(); return;;
     remove:--priority) COMPREPLY=($(compgen -W 'low normal high' -- "$cur")); return;;
+    evacuate:--reason) COMPREPLY=(); return;;
+    evacuate:--master) COMPREPLY=(); return;;
+    evacuate:--priority) COMPREPLY=($(compgen -W 'low normal high' -- "$cur")); return;;
+    evacuate:-I|evacuate:--iallocator) COMPREPLY=(); return;;
+    evacuate:-n|evacuate:--new-secondary) _ganeti_shell_live node "$cur"; return;;
   esac
   if [[ "$cur" == -* ]]; then
     case "$cmd" in
@@ -326,6 +358,7 @@ _ganeti_shell_node() {
       list-fields) COMPREPLY=($(compgen -W '--debug --help --master --no-headers --reason --separator -d -h' -- "$cur"));;
       info|show) COMPREPLY=($(compgen -W '--debug --help --master --output --reason -d -h' -- "$cur"));;
       remove) COMPREPLY=($(compgen -W '--debug --dry-run --help --master --print-jobid --priority --reason --submit -d -h' -- "$cur"));;
+      evacuate) COMPREPLY=($(compgen -W '--debug --dry-run --early-release --force --help --iallocator --ignore-soft-errors --master --new-secondary --primary-only --print-jobid --priority --reason --secondary-only --submit -I -d -f -h -n -p -s' -- "$cur"));;
     esac
     return
   fi
@@ -334,6 +367,7 @@ _ganeti_shell_node() {
     list-fields) _ganeti_shell_live field:node "$cur";;
     info|show) _ganeti_shell_live node "$cur";;
     remove) _ganeti_shell_live node "$cur";;
+    evacuate) _ganeti_shell_live node "$cur";;
   esac
 }
 complete -o default -F _ganeti_shell_node gnt-node

@@ -67,6 +67,7 @@ for prog in gnt-cluster ganeti-shell
     complete -c $prog -n '__ganeti_shell_at cluster init' -l master-node -d 'name of the master node (default: this host'"'"'s name)' -x
     complete -c $prog -n '__ganeti_shell_at cluster init' -l listen -d 'address of the master node'"'"'s agent' -x
     complete -c $prog -n '__ganeti_shell_at cluster init' -l enabled-disk-templates -d 'comma-separated disk templates, the first is the default' -x
+    complete -c $prog -n '__ganeti_shell_at cluster init' -s I -l default-iallocator -d 'default instance allocator, hail being the built-in one' -x
     complete -c $prog -n '__ganeti_shell_at cluster init' -s h -l help -d 'show the command'"'"'s help and exit'
     complete -c $prog -n '__ganeti_shell_at cluster init' -f
     complete -c $prog -n '__ganeti_shell_at cluster info' -s d -l debug -d 'increase debugging level'
@@ -105,6 +106,7 @@ for prog in gnt-cluster ganeti-shell
     complete -c $prog -n '__ganeti_shell_at cluster modify' -l max-tracked-jobs -d 'how many running jobs are tracked' -x
     complete -c $prog -n '__ganeti_shell_at cluster modify' -s C -l candidate-pool-size -d 'master candidates to keep' -x
     complete -c $prog -n '__ganeti_shell_at cluster modify' -s I -l default-iallocator -d 'default instance allocator' -x
+    complete -c $prog -n '__ganeti_shell_at cluster modify' -l default-iallocator-params -d 'options passed to the default allocator' -x
     complete -c $prog -n '__ganeti_shell_at cluster modify' -l mac-prefix -d 'prefix of generated MAC addresses' -x
     complete -c $prog -n '__ganeti_shell_at cluster modify' -s B -l backend-parameters -d 'default backend parameters' -x
     complete -c $prog -n '__ganeti_shell_at cluster modify' -l enabled-disk-templates -d 'comma-separated disk templates' -x
@@ -222,6 +224,9 @@ for prog in gnt-instance ganeti-shell
     complete -c $prog -f -n '__ganeti_shell_at instance' -a start -d 'Start instances'
     complete -c $prog -f -n '__ganeti_shell_at instance' -a shutdown -d 'Stop instances'
     complete -c $prog -f -n '__ganeti_shell_at instance' -a stop -d 'Stop instances'
+    complete -c $prog -f -n '__ganeti_shell_at instance' -a failover -d 'Stop the instance and start it on another node'
+    complete -c $prog -f -n '__ganeti_shell_at instance' -a migrate -d 'Live-migrate the instance to another node'
+    complete -c $prog -f -n '__ganeti_shell_at instance' -a replace-disks -d 'Rebuild a DRBD instance'"'"'s disks or move its secondary'
     complete -c $prog -n '__ganeti_shell_at instance add' -s d -l debug -d 'increase debugging level'
     complete -c $prog -n '__ganeti_shell_at instance add' -l reason -d 'reason for the operation, recorded in the reason trail' -x
     complete -c $prog -n '__ganeti_shell_at instance add' -l master -d 'address of the master (unix:PATH or HOST:PORT)' -x
@@ -238,6 +243,7 @@ for prog in gnt-instance ganeti-shell
     complete -c $prog -n '__ganeti_shell_at instance add' -s H -l hypervisor -d hypervisor -x
     complete -c $prog -n '__ganeti_shell_at instance add' -s n -l node -d 'primary node[:secondary node]' -x -a '(__ganeti_shell_live node)'
     complete -c $prog -n '__ganeti_shell_at instance add' -s I -l iallocator -d 'instance allocator' -x
+    complete -c $prog -n '__ganeti_shell_at instance add' -s g -l node-group -d 'node group the allocator places the instance in' -x
     complete -c $prog -n '__ganeti_shell_at instance add' -s o -l os-type -d 'operating system' -x
     complete -c $prog -n '__ganeti_shell_at instance add' -l no-start -d 'do not start the instance'
     complete -c $prog -n '__ganeti_shell_at instance add' -l no-install -d 'do not install the OS'
@@ -314,6 +320,58 @@ for prog in gnt-instance ganeti-shell
     complete -c $prog -n '__ganeti_shell_at instance shutdown stop' -l timeout -d 'seconds to wait before killing' -x
     complete -c $prog -n '__ganeti_shell_at instance shutdown stop' -s h -l help -d 'show the command'"'"'s help and exit'
     complete -c $prog -n '__ganeti_shell_at instance shutdown stop' -f -a '(__ganeti_shell_live instance)'
+    complete -c $prog -n '__ganeti_shell_at instance failover' -s d -l debug -d 'increase debugging level'
+    complete -c $prog -n '__ganeti_shell_at instance failover' -l reason -d 'reason for the operation, recorded in the reason trail' -x
+    complete -c $prog -n '__ganeti_shell_at instance failover' -l master -d 'address of the master (unix:PATH or HOST:PORT)' -x
+    complete -c $prog -n '__ganeti_shell_at instance failover' -l submit -d 'submit the job and print its id, without waiting'
+    complete -c $prog -n '__ganeti_shell_at instance failover' -l print-jobid -d 'print the job id on the first line of the output'
+    complete -c $prog -n '__ganeti_shell_at instance failover' -l dry-run -d 'only check the operation, do not execute it'
+    complete -c $prog -n '__ganeti_shell_at instance failover' -l priority -d 'priority of the job' -x -a 'low normal high'
+    complete -c $prog -n '__ganeti_shell_at instance failover' -s f -l force -d 'do not ask for confirmation'
+    complete -c $prog -n '__ganeti_shell_at instance failover' -s I -l iallocator -d 'instance allocator choosing the target' -x
+    complete -c $prog -n '__ganeti_shell_at instance failover' -s n -l target-node -d 'target node' -x -a '(__ganeti_shell_live node)'
+    complete -c $prog -n '__ganeti_shell_at instance failover' -l ignore-ipolicy -d 'ignore instance policy violations'
+    complete -c $prog -n '__ganeti_shell_at instance failover' -l ignore-consistency -d 'ignore the consistency of the disks on the secondary'
+    complete -c $prog -n '__ganeti_shell_at instance failover' -l shutdown-timeout -d 'seconds to wait for the shutdown' -x
+    complete -c $prog -n '__ganeti_shell_at instance failover' -l cleanup -d 'clean up after a failed failover'
+    complete -c $prog -n '__ganeti_shell_at instance failover' -s h -l help -d 'show the command'"'"'s help and exit'
+    complete -c $prog -n '__ganeti_shell_at instance failover' -f -a '(__ganeti_shell_live instance)'
+    complete -c $prog -n '__ganeti_shell_at instance migrate' -s d -l debug -d 'increase debugging level'
+    complete -c $prog -n '__ganeti_shell_at instance migrate' -l reason -d 'reason for the operation, recorded in the reason trail' -x
+    complete -c $prog -n '__ganeti_shell_at instance migrate' -l master -d 'address of the master (unix:PATH or HOST:PORT)' -x
+    complete -c $prog -n '__ganeti_shell_at instance migrate' -l submit -d 'submit the job and print its id, without waiting'
+    complete -c $prog -n '__ganeti_shell_at instance migrate' -l print-jobid -d 'print the job id on the first line of the output'
+    complete -c $prog -n '__ganeti_shell_at instance migrate' -l dry-run -d 'only check the operation, do not execute it'
+    complete -c $prog -n '__ganeti_shell_at instance migrate' -l priority -d 'priority of the job' -x -a 'low normal high'
+    complete -c $prog -n '__ganeti_shell_at instance migrate' -s f -l force -d 'do not ask for confirmation'
+    complete -c $prog -n '__ganeti_shell_at instance migrate' -s I -l iallocator -d 'instance allocator choosing the target' -x
+    complete -c $prog -n '__ganeti_shell_at instance migrate' -s n -l target-node -d 'target node' -x -a '(__ganeti_shell_live node)'
+    complete -c $prog -n '__ganeti_shell_at instance migrate' -l ignore-ipolicy -d 'ignore instance policy violations'
+    complete -c $prog -n '__ganeti_shell_at instance migrate' -l non-live -d 'stop the instance during the migration'
+    complete -c $prog -n '__ganeti_shell_at instance migrate' -l migration-mode -d 'live or non-live' -x -a 'live non-live'
+    complete -c $prog -n '__ganeti_shell_at instance migrate' -l cleanup -d 'recover from a failed migration'
+    complete -c $prog -n '__ganeti_shell_at instance migrate' -l allow-failover -d 'fail over when the instance cannot be migrated'
+    complete -c $prog -n '__ganeti_shell_at instance migrate' -l no-runtime-changes -d 'do not balloon the instance'"'"'s memory'
+    complete -c $prog -n '__ganeti_shell_at instance migrate' -l ignore-hvversions -d 'ignore hypervisor version differences'
+    complete -c $prog -n '__ganeti_shell_at instance migrate' -s h -l help -d 'show the command'"'"'s help and exit'
+    complete -c $prog -n '__ganeti_shell_at instance migrate' -f -a '(__ganeti_shell_live instance)'
+    complete -c $prog -n '__ganeti_shell_at instance replace-disks' -s d -l debug -d 'increase debugging level'
+    complete -c $prog -n '__ganeti_shell_at instance replace-disks' -l reason -d 'reason for the operation, recorded in the reason trail' -x
+    complete -c $prog -n '__ganeti_shell_at instance replace-disks' -l master -d 'address of the master (unix:PATH or HOST:PORT)' -x
+    complete -c $prog -n '__ganeti_shell_at instance replace-disks' -l submit -d 'submit the job and print its id, without waiting'
+    complete -c $prog -n '__ganeti_shell_at instance replace-disks' -l print-jobid -d 'print the job id on the first line of the output'
+    complete -c $prog -n '__ganeti_shell_at instance replace-disks' -l dry-run -d 'only check the operation, do not execute it'
+    complete -c $prog -n '__ganeti_shell_at instance replace-disks' -l priority -d 'priority of the job' -x -a 'low normal high'
+    complete -c $prog -n '__ganeti_shell_at instance replace-disks' -s I -l iallocator -d 'instance allocator choosing the target' -x
+    complete -c $prog -n '__ganeti_shell_at instance replace-disks' -l ignore-ipolicy -d 'ignore instance policy violations'
+    complete -c $prog -n '__ganeti_shell_at instance replace-disks' -s p -l on-primary -d 'rebuild the disks on the primary'
+    complete -c $prog -n '__ganeti_shell_at instance replace-disks' -s s -l on-secondary -d 'rebuild the disks on the secondary'
+    complete -c $prog -n '__ganeti_shell_at instance replace-disks' -s a -l auto -d 'rebuild the faulty side'
+    complete -c $prog -n '__ganeti_shell_at instance replace-disks' -s n -l new-secondary -d 'move the secondary to this node' -x -a '(__ganeti_shell_live node)'
+    complete -c $prog -n '__ganeti_shell_at instance replace-disks' -l disks -d 'disk indices, comma-separated' -x
+    complete -c $prog -n '__ganeti_shell_at instance replace-disks' -l early-release -d 'release old storage before the resync ends'
+    complete -c $prog -n '__ganeti_shell_at instance replace-disks' -s h -l help -d 'show the command'"'"'s help and exit'
+    complete -c $prog -n '__ganeti_shell_at instance replace-disks' -f -a '(__ganeti_shell_live instance)'
 end
 
 # gnt-job: Job queue
@@ -408,6 +466,7 @@ for prog in gnt-node ganeti-shell
     complete -c $prog -f -n '__ganeti_shell_at node' -a info -d 'Show node details'
     complete -c $prog -f -n '__ganeti_shell_at node' -a show -d 'Show node details'
     complete -c $prog -f -n '__ganeti_shell_at node' -a remove -d 'Remove a node from the cluster'
+    complete -c $prog -f -n '__ganeti_shell_at node' -a evacuate -d 'Move the primary or secondary instances off a node'
     complete -c $prog -n '__ganeti_shell_at node add' -s d -l debug -d 'increase debugging level'
     complete -c $prog -n '__ganeti_shell_at node add' -l reason -d 'reason for the operation, recorded in the reason trail' -x
     complete -c $prog -n '__ganeti_shell_at node add' -l master -d 'address of the master (unix:PATH or HOST:PORT)' -x
@@ -455,4 +514,20 @@ for prog in gnt-node ganeti-shell
     complete -c $prog -n '__ganeti_shell_at node remove' -l priority -d 'priority of the job' -x -a 'low normal high'
     complete -c $prog -n '__ganeti_shell_at node remove' -s h -l help -d 'show the command'"'"'s help and exit'
     complete -c $prog -n '__ganeti_shell_at node remove' -f -a '(__ganeti_shell_live node)'
+    complete -c $prog -n '__ganeti_shell_at node evacuate' -s d -l debug -d 'increase debugging level'
+    complete -c $prog -n '__ganeti_shell_at node evacuate' -l reason -d 'reason for the operation, recorded in the reason trail' -x
+    complete -c $prog -n '__ganeti_shell_at node evacuate' -l master -d 'address of the master (unix:PATH or HOST:PORT)' -x
+    complete -c $prog -n '__ganeti_shell_at node evacuate' -l submit -d 'submit the job and print its id, without waiting'
+    complete -c $prog -n '__ganeti_shell_at node evacuate' -l print-jobid -d 'print the job id on the first line of the output'
+    complete -c $prog -n '__ganeti_shell_at node evacuate' -l dry-run -d 'only check the operation, do not execute it'
+    complete -c $prog -n '__ganeti_shell_at node evacuate' -l priority -d 'priority of the job' -x -a 'low normal high'
+    complete -c $prog -n '__ganeti_shell_at node evacuate' -s f -l force -d 'do not ask for confirmation'
+    complete -c $prog -n '__ganeti_shell_at node evacuate' -l early-release -d 'release locks on the old secondary early'
+    complete -c $prog -n '__ganeti_shell_at node evacuate' -s I -l iallocator -d 'instance allocator' -x
+    complete -c $prog -n '__ganeti_shell_at node evacuate' -s n -l new-secondary -d 'new secondary node (secondary instances only)' -x -a '(__ganeti_shell_live node)'
+    complete -c $prog -n '__ganeti_shell_at node evacuate' -s p -l primary-only -d 'evacuate primary instances only'
+    complete -c $prog -n '__ganeti_shell_at node evacuate' -s s -l secondary-only -d 'evacuate secondary instances only'
+    complete -c $prog -n '__ganeti_shell_at node evacuate' -l ignore-soft-errors -d 'let the allocator ignore soft policy errors'
+    complete -c $prog -n '__ganeti_shell_at node evacuate' -s h -l help -d 'show the command'"'"'s help and exit'
+    complete -c $prog -n '__ganeti_shell_at node evacuate' -f -a '(__ganeti_shell_live node)'
 end

@@ -38,6 +38,12 @@ class QueueUpdate(_message.Message):
     reason: str
     def __init__(self, seq: _Optional[int] = ..., epoch: _Optional[str] = ..., snapshot: _Optional[bool] = ..., snapshot_end: _Optional[bool] = ..., job_id: _Optional[int] = ..., status: _Optional[str] = ..., priority: _Optional[int] = ..., summary: _Optional[_Iterable[str]] = ..., removed: _Optional[bool] = ..., reason: _Optional[str] = ...) -> None: ...
 
+class QueueUpdates(_message.Message):
+    __slots__ = ("updates",)
+    UPDATES_FIELD_NUMBER: _ClassVar[int]
+    updates: _containers.RepeatedCompositeFieldContainer[QueueUpdate]
+    def __init__(self, updates: _Optional[_Iterable[_Union[QueueUpdate, _Mapping]]] = ...) -> None: ...
+
 class CancelJobRequest(_message.Message):
     __slots__ = ("job_id", "kill")
     JOB_ID_FIELD_NUMBER: _ClassVar[int]
@@ -306,3 +312,19 @@ class BalancePreviewReply(_message.Message):
     preview_json: str
     cluster_serial: int
     def __init__(self, preview_json: _Optional[str] = ..., cluster_serial: _Optional[int] = ...) -> None: ...
+
+class ExecuteBalanceRequest(_message.Message):
+    __slots__ = ("options", "expected_serial")
+    OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_SERIAL_FIELD_NUMBER: _ClassVar[int]
+    options: BalancePreviewRequest
+    expected_serial: int
+    def __init__(self, options: _Optional[_Union[BalancePreviewRequest, _Mapping]] = ..., expected_serial: _Optional[int] = ...) -> None: ...
+
+class ExecuteBalanceReply(_message.Message):
+    __slots__ = ("job_ids", "jobset_sizes")
+    JOB_IDS_FIELD_NUMBER: _ClassVar[int]
+    JOBSET_SIZES_FIELD_NUMBER: _ClassVar[int]
+    job_ids: _containers.RepeatedScalarFieldContainer[int]
+    jobset_sizes: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, job_ids: _Optional[_Iterable[int]] = ..., jobset_sizes: _Optional[_Iterable[int]] = ...) -> None: ...

@@ -52,7 +52,7 @@ class ClusterStub:
         self.WatchQueue = channel.unary_stream(
                 '/ganeti_shell.cluster.Cluster/WatchQueue',
                 request_serializer=protos_dot_cluster__pb2.WatchQueueRequest.SerializeToString,
-                response_deserializer=protos_dot_cluster__pb2.QueueUpdate.FromString,
+                response_deserializer=protos_dot_cluster__pb2.QueueUpdates.FromString,
                 _registered_method=True)
         self.CancelJob = channel.unary_unary(
                 '/ganeti_shell.cluster.Cluster/CancelJob',
@@ -109,6 +109,11 @@ class ClusterStub:
                 request_serializer=protos_dot_cluster__pb2.BalancePreviewRequest.SerializeToString,
                 response_deserializer=protos_dot_cluster__pb2.BalancePreviewReply.FromString,
                 _registered_method=True)
+        self.ExecuteBalance = channel.unary_unary(
+                '/ganeti_shell.cluster.Cluster/ExecuteBalance',
+                request_serializer=protos_dot_cluster__pb2.ExecuteBalanceRequest.SerializeToString,
+                response_deserializer=protos_dot_cluster__pb2.ExecuteBalanceReply.FromString,
+                _registered_method=True)
         self.Query = channel.unary_unary(
                 '/ganeti_shell.cluster.Cluster/Query',
                 request_serializer=protos_dot_cluster__pb2.QueryRequest.SerializeToString,
@@ -144,7 +149,8 @@ class ClusterServicer:
         raise NotImplementedError('Method not implemented!')
 
     def WatchQueue(self, request, context):
-        """Every job status change, resumable from a sequence number.
+        """Every job status change, resumable from a sequence number; each message
+        carries many updates (a snapshot in chunks, bursts of changes together).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -219,6 +225,16 @@ class ClusterServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ExecuteBalance(self, request, context):
+        """Execute the plan a preview showed, as hbal -X does: one job per move,
+        each jobset's jobs depending on the previous jobset's. Refused with
+        FAILED_PRECONDITION when the configuration serial is no longer the
+        preview's.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def Query(self, request, context):
         """Configuration objects with their live state, as JSON documents.
         """
@@ -253,7 +269,7 @@ def add_ClusterServicer_to_server(servicer, server):
             'WatchQueue': grpc.unary_stream_rpc_method_handler(
                     servicer.WatchQueue,
                     request_deserializer=protos_dot_cluster__pb2.WatchQueueRequest.FromString,
-                    response_serializer=protos_dot_cluster__pb2.QueueUpdate.SerializeToString,
+                    response_serializer=protos_dot_cluster__pb2.QueueUpdates.SerializeToString,
             ),
             'CancelJob': grpc.unary_unary_rpc_method_handler(
                     servicer.CancelJob,
@@ -309,6 +325,11 @@ def add_ClusterServicer_to_server(servicer, server):
                     servicer.BalancePreview,
                     request_deserializer=protos_dot_cluster__pb2.BalancePreviewRequest.FromString,
                     response_serializer=protos_dot_cluster__pb2.BalancePreviewReply.SerializeToString,
+            ),
+            'ExecuteBalance': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExecuteBalance,
+                    request_deserializer=protos_dot_cluster__pb2.ExecuteBalanceRequest.FromString,
+                    response_serializer=protos_dot_cluster__pb2.ExecuteBalanceReply.SerializeToString,
             ),
             'Query': grpc.unary_unary_rpc_method_handler(
                     servicer.Query,
@@ -428,7 +449,7 @@ class Cluster:
             target,
             '/ganeti_shell.cluster.Cluster/WatchQueue',
             protos_dot_cluster__pb2.WatchQueueRequest.SerializeToString,
-            protos_dot_cluster__pb2.QueueUpdate.FromString,
+            protos_dot_cluster__pb2.QueueUpdates.FromString,
             options,
             channel_credentials,
             insecure,
@@ -726,6 +747,33 @@ class Cluster:
             '/ganeti_shell.cluster.Cluster/BalancePreview',
             protos_dot_cluster__pb2.BalancePreviewRequest.SerializeToString,
             protos_dot_cluster__pb2.BalancePreviewReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExecuteBalance(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ganeti_shell.cluster.Cluster/ExecuteBalance',
+            protos_dot_cluster__pb2.ExecuteBalanceRequest.SerializeToString,
+            protos_dot_cluster__pb2.ExecuteBalanceReply.FromString,
             options,
             channel_credentials,
             insecure,

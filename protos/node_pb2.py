@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x11protos/node.proto\x12\x11ganeti_shell.node\"\x82\x01\n\x0bJoinRequest\x12\x11\n\tnode_name\x18\x01 \x01(\t\x12\x14\n\x0c\x63luster_name\x18\x02 \x01(\t\x12\x13\n\x0b\x63\x61_cert_pem\x18\x03 \x01(\x0c\x12\x17\n\x0fmaster_identity\x18\x04 \x01(\t\x12\r\n\x05nonce\x18\x05 \x01(\x0c\x12\r\n\x05proof\x18\x06 \x01(\x0c\"+\n\tJoinReply\x12\x0f\n\x07\x63sr_pem\x18\x01 \x01(\x0c\x12\r\n\x05proof\x18\x02 \x01(\x0c\"K\n\x19InstallCertificateRequest\x12\x10\n\x08\x63\x65rt_pem\x18\x01 \x01(\x0c\x12\r\n\x05nonce\x18\x02 \x01(\x0c\x12\r\n\x05proof\x18\x03 \x01(\x0c\"\x19\n\x17InstallCertificateReply\"\r\n\x0bPingRequest\"=\n\tPingReply\x12\x11\n\tnode_name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x0c\n\x04time\x18\x03 \x01(\x01\"\x11\n\x0fNodeInfoRequest\"\xed\x01\n\rNodeInfoReply\x12\x11\n\tnode_name\x18\x01 \x01(\t\x12\x18\n\x10memory_total_mib\x18\x02 \x01(\x03\x12\x17\n\x0fmemory_free_mib\x18\x03 \x01(\x03\x12\x17\n\x0fmemory_node_mib\x18\x04 \x01(\x03\x12\x11\n\tcpu_count\x18\x05 \x01(\x05\x12\x16\n\x0e\x64isk_total_mib\x18\x06 \x01(\x03\x12\x15\n\rdisk_free_mib\x18\x07 \x01(\x03\x12\x13\n\x0bhypervisors\x18\x08 \x03(\t\x12\x15\n\rstorage_types\x18\t \x03(\t\x12\x0f\n\x07version\x18\n \x01(\t\"e\n\rInstanceState\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07running\x18\x02 \x01(\x08\x12\x12\n\nmemory_mib\x18\x03 \x01(\x03\x12\r\n\x05vcpus\x18\x04 \x01(\x05\x12\x12\n\nhypervisor\x18\x05 \x01(\t\")\n\x13InstanceListRequest\x12\x12\n\nhypervisor\x18\x01 \x01(\t\"H\n\x11InstanceListReply\x12\x33\n\tinstances\x18\x01 \x03(\x0b\x32 .ganeti_shell.node.InstanceState\"\x7f\n\x14InstanceStartRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\nhypervisor\x18\x02 \x01(\t\x12\x12\n\nmemory_mib\x18\x03 \x01(\x03\x12\r\n\x05vcpus\x18\x04 \x01(\x05\x12\x12\n\ndisk_paths\x18\x05 \x03(\t\x12\x0e\n\x06paused\x18\x06 \x01(\x08\"\x14\n\x12InstanceStartReply\"J\n\x13InstanceStopRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\nhypervisor\x18\x02 \x01(\t\x12\x11\n\ttimeout_s\x18\x03 \x01(\x05\"(\n\x11InstanceStopReply\x12\x13\n\x0bwas_running\x18\x01 \x01(\x08\"b\n\x08\x44iskSpec\x12\x0c\n\x04uuid\x18\x01 \x01(\t\x12\x10\n\x08\x64\x65v_type\x18\x02 \x01(\t\x12\x10\n\x08size_mib\x18\x03 \x01(\x03\x12\x15\n\rinstance_name\x18\x04 \x01(\t\x12\r\n\x05index\x18\x05 \x01(\x05\">\n\x11\x44iskCreateRequest\x12)\n\x04\x64isk\x18\x01 \x01(\x0b\x32\x1b.ganeti_shell.node.DiskSpec\"\x1f\n\x0f\x44iskCreateReply\x12\x0c\n\x04path\x18\x01 \x01(\t\">\n\x11\x44iskRemoveRequest\x12)\n\x04\x64isk\x18\x01 \x01(\x0b\x32\x1b.ganeti_shell.node.DiskSpec\"\x11\n\x0f\x44iskRemoveReply\"\x11\n\x0f\x44iskListRequest\"J\n\x08\x44iskInfo\x12\x0c\n\x04uuid\x18\x01 \x01(\t\x12\x10\n\x08\x64\x65v_type\x18\x02 \x01(\t\x12\x0c\n\x04path\x18\x03 \x01(\t\x12\x10\n\x08size_mib\x18\x04 \x01(\x03\";\n\rDiskListReply\x12*\n\x05\x64isks\x18\x01 \x03(\x0b\x32\x1b.ganeti_shell.node.DiskInfo\"\xbd\x01\n\x0fOsCreateRequest\x12\x15\n\rinstance_name\x18\x01 \x01(\t\x12\n\n\x02os\x18\x02 \x01(\t\x12\x12\n\ndisk_paths\x18\x03 \x03(\t\x12\x42\n\x08osparams\x18\x04 \x03(\x0b\x32\x30.ganeti_shell.node.OsCreateRequest.OsparamsEntry\x1a/\n\rOsparamsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\x1c\n\rOsCreateReply\x12\x0b\n\x03log\x18\x01 \x01(\t\" \n\x0c\x44\x65layRequest\x12\x10\n\x08\x64uration\x18\x01 \x01(\x01\"\x0c\n\nDelayReply2\x93\x08\n\tNodeAgent\x12\x44\n\x04Join\x12\x1e.ganeti_shell.node.JoinRequest\x1a\x1c.ganeti_shell.node.JoinReply\x12n\n\x12InstallCertificate\x12,.ganeti_shell.node.InstallCertificateRequest\x1a*.ganeti_shell.node.InstallCertificateReply\x12\x44\n\x04Ping\x12\x1e.ganeti_shell.node.PingRequest\x1a\x1c.ganeti_shell.node.PingReply\x12P\n\x08NodeInfo\x12\".ganeti_shell.node.NodeInfoRequest\x1a .ganeti_shell.node.NodeInfoReply\x12\\\n\x0cInstanceList\x12&.ganeti_shell.node.InstanceListRequest\x1a$.ganeti_shell.node.InstanceListReply\x12_\n\rInstanceStart\x12\'.ganeti_shell.node.InstanceStartRequest\x1a%.ganeti_shell.node.InstanceStartReply\x12\\\n\x0cInstanceStop\x12&.ganeti_shell.node.InstanceStopRequest\x1a$.ganeti_shell.node.InstanceStopReply\x12V\n\nDiskCreate\x12$.ganeti_shell.node.DiskCreateRequest\x1a\".ganeti_shell.node.DiskCreateReply\x12V\n\nDiskRemove\x12$.ganeti_shell.node.DiskRemoveRequest\x1a\".ganeti_shell.node.DiskRemoveReply\x12P\n\x08\x44iskList\x12\".ganeti_shell.node.DiskListRequest\x1a .ganeti_shell.node.DiskListReply\x12P\n\x08OsCreate\x12\".ganeti_shell.node.OsCreateRequest\x1a .ganeti_shell.node.OsCreateReply\x12G\n\x05\x44\x65lay\x12\x1f.ganeti_shell.node.DelayRequest\x1a\x1d.ganeti_shell.node.DelayReplyb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x11protos/node.proto\x12\x11ganeti_shell.node\"\x82\x01\n\x0bJoinRequest\x12\x11\n\tnode_name\x18\x01 \x01(\t\x12\x14\n\x0c\x63luster_name\x18\x02 \x01(\t\x12\x13\n\x0b\x63\x61_cert_pem\x18\x03 \x01(\x0c\x12\x17\n\x0fmaster_identity\x18\x04 \x01(\t\x12\r\n\x05nonce\x18\x05 \x01(\x0c\x12\r\n\x05proof\x18\x06 \x01(\x0c\"+\n\tJoinReply\x12\x0f\n\x07\x63sr_pem\x18\x01 \x01(\x0c\x12\r\n\x05proof\x18\x02 \x01(\x0c\"K\n\x19InstallCertificateRequest\x12\x10\n\x08\x63\x65rt_pem\x18\x01 \x01(\x0c\x12\r\n\x05nonce\x18\x02 \x01(\x0c\x12\r\n\x05proof\x18\x03 \x01(\x0c\"\x19\n\x17InstallCertificateReply\"\r\n\x0bPingRequest\"=\n\tPingReply\x12\x11\n\tnode_name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x0c\n\x04time\x18\x03 \x01(\x01\"\x11\n\x0fNodeInfoRequest\"\xed\x01\n\rNodeInfoReply\x12\x11\n\tnode_name\x18\x01 \x01(\t\x12\x18\n\x10memory_total_mib\x18\x02 \x01(\x03\x12\x17\n\x0fmemory_free_mib\x18\x03 \x01(\x03\x12\x17\n\x0fmemory_node_mib\x18\x04 \x01(\x03\x12\x11\n\tcpu_count\x18\x05 \x01(\x05\x12\x16\n\x0e\x64isk_total_mib\x18\x06 \x01(\x03\x12\x15\n\rdisk_free_mib\x18\x07 \x01(\x03\x12\x13\n\x0bhypervisors\x18\x08 \x03(\t\x12\x15\n\rstorage_types\x18\t \x03(\t\x12\x0f\n\x07version\x18\n \x01(\t\"e\n\rInstanceState\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07running\x18\x02 \x01(\x08\x12\x12\n\nmemory_mib\x18\x03 \x01(\x03\x12\r\n\x05vcpus\x18\x04 \x01(\x05\x12\x12\n\nhypervisor\x18\x05 \x01(\t\")\n\x13InstanceListRequest\x12\x12\n\nhypervisor\x18\x01 \x01(\t\"H\n\x11InstanceListReply\x12\x33\n\tinstances\x18\x01 \x03(\x0b\x32 .ganeti_shell.node.InstanceState\"\x7f\n\x14InstanceStartRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\nhypervisor\x18\x02 \x01(\t\x12\x12\n\nmemory_mib\x18\x03 \x01(\x03\x12\r\n\x05vcpus\x18\x04 \x01(\x05\x12\x12\n\ndisk_paths\x18\x05 \x03(\t\x12\x0e\n\x06paused\x18\x06 \x01(\x08\"\x14\n\x12InstanceStartReply\"J\n\x13InstanceStopRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\nhypervisor\x18\x02 \x01(\t\x12\x11\n\ttimeout_s\x18\x03 \x01(\x05\"(\n\x11InstanceStopReply\x12\x13\n\x0bwas_running\x18\x01 \x01(\x08\"\x8d\x01\n\x08\x44iskSpec\x12\x0c\n\x04uuid\x18\x01 \x01(\t\x12\x10\n\x08\x64\x65v_type\x18\x02 \x01(\t\x12\x10\n\x08size_mib\x18\x03 \x01(\x03\x12\x15\n\rinstance_name\x18\x04 \x01(\t\x12\r\n\x05index\x18\x05 \x01(\x05\x12)\n\x04\x64rbd\x18\x06 \x01(\x0b\x32\x1b.ganeti_shell.node.DrbdSpec\"\x85\x01\n\x08\x44rbdSpec\x12\r\n\x05minor\x18\x01 \x01(\x05\x12\x0c\n\x04port\x18\x02 \x01(\x05\x12\x11\n\tpeer_node\x18\x03 \x01(\t\x12\x14\n\x0cpeer_address\x18\x04 \x01(\t\x12\x12\n\npeer_minor\x18\x05 \x01(\x05\x12\x0e\n\x06secret\x18\x06 \x01(\t\x12\x0f\n\x07primary\x18\x07 \x01(\x08\"\xa9\x01\n\tDrbdState\x12\x0c\n\x04uuid\x18\x01 \x01(\t\x12\x0e\n\x06\x65xists\x18\x02 \x01(\x08\x12\r\n\x05minor\x18\x03 \x01(\x05\x12\x0c\n\x04role\x18\x04 \x01(\t\x12\x12\n\nconnection\x18\x05 \x01(\t\x12\x12\n\ndisk_state\x18\x06 \x01(\t\x12\x14\n\x0csync_percent\x18\x07 \x01(\x01\x12\x11\n\tpeer_node\x18\x08 \x01(\t\x12\x10\n\x08size_mib\x18\t \x01(\x03\"\"\n\x11\x44rbdStatusRequest\x12\r\n\x05uuids\x18\x01 \x03(\t\">\n\x0f\x44rbdStatusReply\x12+\n\x05\x64isks\x18\x01 \x03(\x0b\x32\x1c.ganeti_shell.node.DrbdState\"P\n\x12\x44rbdSetRoleRequest\x12\x0c\n\x04uuid\x18\x01 \x01(\t\x12\x0f\n\x07primary\x18\x02 \x01(\x08\x12\x1b\n\x13\x61llow_two_primaries\x18\x03 \x01(\x08\"\x12\n\x10\x44rbdSetRoleReply\"A\n\x14\x44rbdReconnectRequest\x12)\n\x04\x64isk\x18\x01 \x01(\x0b\x32\x1b.ganeti_shell.node.DiskSpec\"\x14\n\x12\x44rbdReconnectReply\"u\n\x16InstanceMigrateRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\nhypervisor\x18\x02 \x01(\t\x12\x13\n\x0btarget_node\x18\x03 \x01(\t\x12\x16\n\x0etarget_address\x18\x04 \x01(\t\x12\x0c\n\x04live\x18\x05 \x01(\x08\"e\n InstanceFinalizeMigrationRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\nhypervisor\x18\x02 \x01(\t\x12\x0e\n\x06source\x18\x03 \x01(\x08\x12\x0f\n\x07success\x18\x04 \x01(\x08\"9\n\x16InstanceMigrationReply\x12\x0e\n\x06status\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\">\n\x11\x44iskCreateRequest\x12)\n\x04\x64isk\x18\x01 \x01(\x0b\x32\x1b.ganeti_shell.node.DiskSpec\"\x1f\n\x0f\x44iskCreateReply\x12\x0c\n\x04path\x18\x01 \x01(\t\">\n\x11\x44iskRemoveRequest\x12)\n\x04\x64isk\x18\x01 \x01(\x0b\x32\x1b.ganeti_shell.node.DiskSpec\"\x11\n\x0f\x44iskRemoveReply\"\x11\n\x0f\x44iskListRequest\"J\n\x08\x44iskInfo\x12\x0c\n\x04uuid\x18\x01 \x01(\t\x12\x10\n\x08\x64\x65v_type\x18\x02 \x01(\t\x12\x0c\n\x04path\x18\x03 \x01(\t\x12\x10\n\x08size_mib\x18\x04 \x01(\x03\";\n\rDiskListReply\x12*\n\x05\x64isks\x18\x01 \x03(\x0b\x32\x1b.ganeti_shell.node.DiskInfo\"\xbd\x01\n\x0fOsCreateRequest\x12\x15\n\rinstance_name\x18\x01 \x01(\t\x12\n\n\x02os\x18\x02 \x01(\t\x12\x12\n\ndisk_paths\x18\x03 \x03(\t\x12\x42\n\x08osparams\x18\x04 \x03(\x0b\x32\x30.ganeti_shell.node.OsCreateRequest.OsparamsEntry\x1a/\n\rOsparamsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\x1c\n\rOsCreateReply\x12\x0b\n\x03log\x18\x01 \x01(\t\" \n\x0c\x44\x65layRequest\x12\x10\n\x08\x64uration\x18\x01 \x01(\x01\"\x0c\n\nDelayReply2\xfc\x0c\n\tNodeAgent\x12\x44\n\x04Join\x12\x1e.ganeti_shell.node.JoinRequest\x1a\x1c.ganeti_shell.node.JoinReply\x12n\n\x12InstallCertificate\x12,.ganeti_shell.node.InstallCertificateRequest\x1a*.ganeti_shell.node.InstallCertificateReply\x12\x44\n\x04Ping\x12\x1e.ganeti_shell.node.PingRequest\x1a\x1c.ganeti_shell.node.PingReply\x12P\n\x08NodeInfo\x12\".ganeti_shell.node.NodeInfoRequest\x1a .ganeti_shell.node.NodeInfoReply\x12\\\n\x0cInstanceList\x12&.ganeti_shell.node.InstanceListRequest\x1a$.ganeti_shell.node.InstanceListReply\x12_\n\rInstanceStart\x12\'.ganeti_shell.node.InstanceStartRequest\x1a%.ganeti_shell.node.InstanceStartReply\x12\\\n\x0cInstanceStop\x12&.ganeti_shell.node.InstanceStopRequest\x1a$.ganeti_shell.node.InstanceStopReply\x12m\n\x17InstanceAcceptMigration\x12\'.ganeti_shell.node.InstanceStartRequest\x1a).ganeti_shell.node.InstanceMigrationReply\x12g\n\x0fInstanceMigrate\x12).ganeti_shell.node.InstanceMigrateRequest\x1a).ganeti_shell.node.InstanceMigrationReply\x12{\n\x19InstanceFinalizeMigration\x12\x33.ganeti_shell.node.InstanceFinalizeMigrationRequest\x1a).ganeti_shell.node.InstanceMigrationReply\x12V\n\nDiskCreate\x12$.ganeti_shell.node.DiskCreateRequest\x1a\".ganeti_shell.node.DiskCreateReply\x12V\n\nDiskRemove\x12$.ganeti_shell.node.DiskRemoveRequest\x1a\".ganeti_shell.node.DiskRemoveReply\x12P\n\x08\x44iskList\x12\".ganeti_shell.node.DiskListRequest\x1a .ganeti_shell.node.DiskListReply\x12V\n\nDrbdStatus\x12$.ganeti_shell.node.DrbdStatusRequest\x1a\".ganeti_shell.node.DrbdStatusReply\x12Y\n\x0b\x44rbdSetRole\x12%.ganeti_shell.node.DrbdSetRoleRequest\x1a#.ganeti_shell.node.DrbdSetRoleReply\x12_\n\rDrbdReconnect\x12\'.ganeti_shell.node.DrbdReconnectRequest\x1a%.ganeti_shell.node.DrbdReconnectReply\x12P\n\x08OsCreate\x12\".ganeti_shell.node.OsCreateRequest\x1a .ganeti_shell.node.OsCreateReply\x12G\n\x05\x44\x65lay\x12\x1f.ganeti_shell.node.DelayRequest\x1a\x1d.ganeti_shell.node.DelayReplyb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -63,32 +63,54 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_INSTANCESTOPREQUEST']._serialized_end=1104
   _globals['_INSTANCESTOPREPLY']._serialized_start=1106
   _globals['_INSTANCESTOPREPLY']._serialized_end=1146
-  _globals['_DISKSPEC']._serialized_start=1148
-  _globals['_DISKSPEC']._serialized_end=1246
-  _globals['_DISKCREATEREQUEST']._serialized_start=1248
-  _globals['_DISKCREATEREQUEST']._serialized_end=1310
-  _globals['_DISKCREATEREPLY']._serialized_start=1312
-  _globals['_DISKCREATEREPLY']._serialized_end=1343
-  _globals['_DISKREMOVEREQUEST']._serialized_start=1345
-  _globals['_DISKREMOVEREQUEST']._serialized_end=1407
-  _globals['_DISKREMOVEREPLY']._serialized_start=1409
-  _globals['_DISKREMOVEREPLY']._serialized_end=1426
-  _globals['_DISKLISTREQUEST']._serialized_start=1428
-  _globals['_DISKLISTREQUEST']._serialized_end=1445
-  _globals['_DISKINFO']._serialized_start=1447
-  _globals['_DISKINFO']._serialized_end=1521
-  _globals['_DISKLISTREPLY']._serialized_start=1523
-  _globals['_DISKLISTREPLY']._serialized_end=1582
-  _globals['_OSCREATEREQUEST']._serialized_start=1585
-  _globals['_OSCREATEREQUEST']._serialized_end=1774
-  _globals['_OSCREATEREQUEST_OSPARAMSENTRY']._serialized_start=1727
-  _globals['_OSCREATEREQUEST_OSPARAMSENTRY']._serialized_end=1774
-  _globals['_OSCREATEREPLY']._serialized_start=1776
-  _globals['_OSCREATEREPLY']._serialized_end=1804
-  _globals['_DELAYREQUEST']._serialized_start=1806
-  _globals['_DELAYREQUEST']._serialized_end=1838
-  _globals['_DELAYREPLY']._serialized_start=1840
-  _globals['_DELAYREPLY']._serialized_end=1852
-  _globals['_NODEAGENT']._serialized_start=1855
-  _globals['_NODEAGENT']._serialized_end=2898
+  _globals['_DISKSPEC']._serialized_start=1149
+  _globals['_DISKSPEC']._serialized_end=1290
+  _globals['_DRBDSPEC']._serialized_start=1293
+  _globals['_DRBDSPEC']._serialized_end=1426
+  _globals['_DRBDSTATE']._serialized_start=1429
+  _globals['_DRBDSTATE']._serialized_end=1598
+  _globals['_DRBDSTATUSREQUEST']._serialized_start=1600
+  _globals['_DRBDSTATUSREQUEST']._serialized_end=1634
+  _globals['_DRBDSTATUSREPLY']._serialized_start=1636
+  _globals['_DRBDSTATUSREPLY']._serialized_end=1698
+  _globals['_DRBDSETROLEREQUEST']._serialized_start=1700
+  _globals['_DRBDSETROLEREQUEST']._serialized_end=1780
+  _globals['_DRBDSETROLEREPLY']._serialized_start=1782
+  _globals['_DRBDSETROLEREPLY']._serialized_end=1800
+  _globals['_DRBDRECONNECTREQUEST']._serialized_start=1802
+  _globals['_DRBDRECONNECTREQUEST']._serialized_end=1867
+  _globals['_DRBDRECONNECTREPLY']._serialized_start=1869
+  _globals['_DRBDRECONNECTREPLY']._serialized_end=1889
+  _globals['_INSTANCEMIGRATEREQUEST']._serialized_start=1891
+  _globals['_INSTANCEMIGRATEREQUEST']._serialized_end=2008
+  _globals['_INSTANCEFINALIZEMIGRATIONREQUEST']._serialized_start=2010
+  _globals['_INSTANCEFINALIZEMIGRATIONREQUEST']._serialized_end=2111
+  _globals['_INSTANCEMIGRATIONREPLY']._serialized_start=2113
+  _globals['_INSTANCEMIGRATIONREPLY']._serialized_end=2170
+  _globals['_DISKCREATEREQUEST']._serialized_start=2172
+  _globals['_DISKCREATEREQUEST']._serialized_end=2234
+  _globals['_DISKCREATEREPLY']._serialized_start=2236
+  _globals['_DISKCREATEREPLY']._serialized_end=2267
+  _globals['_DISKREMOVEREQUEST']._serialized_start=2269
+  _globals['_DISKREMOVEREQUEST']._serialized_end=2331
+  _globals['_DISKREMOVEREPLY']._serialized_start=2333
+  _globals['_DISKREMOVEREPLY']._serialized_end=2350
+  _globals['_DISKLISTREQUEST']._serialized_start=2352
+  _globals['_DISKLISTREQUEST']._serialized_end=2369
+  _globals['_DISKINFO']._serialized_start=2371
+  _globals['_DISKINFO']._serialized_end=2445
+  _globals['_DISKLISTREPLY']._serialized_start=2447
+  _globals['_DISKLISTREPLY']._serialized_end=2506
+  _globals['_OSCREATEREQUEST']._serialized_start=2509
+  _globals['_OSCREATEREQUEST']._serialized_end=2698
+  _globals['_OSCREATEREQUEST_OSPARAMSENTRY']._serialized_start=2651
+  _globals['_OSCREATEREQUEST_OSPARAMSENTRY']._serialized_end=2698
+  _globals['_OSCREATEREPLY']._serialized_start=2700
+  _globals['_OSCREATEREPLY']._serialized_end=2728
+  _globals['_DELAYREQUEST']._serialized_start=2730
+  _globals['_DELAYREQUEST']._serialized_end=2762
+  _globals['_DELAYREPLY']._serialized_start=2764
+  _globals['_DELAYREPLY']._serialized_end=2776
+  _globals['_NODEAGENT']._serialized_start=2779
+  _globals['_NODEAGENT']._serialized_end=4439
 # @@protoc_insertion_point(module_scope)

@@ -149,18 +149,130 @@ class InstanceStopReply(_message.Message):
     def __init__(self, was_running: _Optional[bool] = ...) -> None: ...
 
 class DiskSpec(_message.Message):
-    __slots__ = ("uuid", "dev_type", "size_mib", "instance_name", "index")
+    __slots__ = ("uuid", "dev_type", "size_mib", "instance_name", "index", "drbd")
     UUID_FIELD_NUMBER: _ClassVar[int]
     DEV_TYPE_FIELD_NUMBER: _ClassVar[int]
     SIZE_MIB_FIELD_NUMBER: _ClassVar[int]
     INSTANCE_NAME_FIELD_NUMBER: _ClassVar[int]
     INDEX_FIELD_NUMBER: _ClassVar[int]
+    DRBD_FIELD_NUMBER: _ClassVar[int]
     uuid: str
     dev_type: str
     size_mib: int
     instance_name: str
     index: int
-    def __init__(self, uuid: _Optional[str] = ..., dev_type: _Optional[str] = ..., size_mib: _Optional[int] = ..., instance_name: _Optional[str] = ..., index: _Optional[int] = ...) -> None: ...
+    drbd: DrbdSpec
+    def __init__(self, uuid: _Optional[str] = ..., dev_type: _Optional[str] = ..., size_mib: _Optional[int] = ..., instance_name: _Optional[str] = ..., index: _Optional[int] = ..., drbd: _Optional[_Union[DrbdSpec, _Mapping]] = ...) -> None: ...
+
+class DrbdSpec(_message.Message):
+    __slots__ = ("minor", "port", "peer_node", "peer_address", "peer_minor", "secret", "primary")
+    MINOR_FIELD_NUMBER: _ClassVar[int]
+    PORT_FIELD_NUMBER: _ClassVar[int]
+    PEER_NODE_FIELD_NUMBER: _ClassVar[int]
+    PEER_ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    PEER_MINOR_FIELD_NUMBER: _ClassVar[int]
+    SECRET_FIELD_NUMBER: _ClassVar[int]
+    PRIMARY_FIELD_NUMBER: _ClassVar[int]
+    minor: int
+    port: int
+    peer_node: str
+    peer_address: str
+    peer_minor: int
+    secret: str
+    primary: bool
+    def __init__(self, minor: _Optional[int] = ..., port: _Optional[int] = ..., peer_node: _Optional[str] = ..., peer_address: _Optional[str] = ..., peer_minor: _Optional[int] = ..., secret: _Optional[str] = ..., primary: _Optional[bool] = ...) -> None: ...
+
+class DrbdState(_message.Message):
+    __slots__ = ("uuid", "exists", "minor", "role", "connection", "disk_state", "sync_percent", "peer_node", "size_mib")
+    UUID_FIELD_NUMBER: _ClassVar[int]
+    EXISTS_FIELD_NUMBER: _ClassVar[int]
+    MINOR_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    CONNECTION_FIELD_NUMBER: _ClassVar[int]
+    DISK_STATE_FIELD_NUMBER: _ClassVar[int]
+    SYNC_PERCENT_FIELD_NUMBER: _ClassVar[int]
+    PEER_NODE_FIELD_NUMBER: _ClassVar[int]
+    SIZE_MIB_FIELD_NUMBER: _ClassVar[int]
+    uuid: str
+    exists: bool
+    minor: int
+    role: str
+    connection: str
+    disk_state: str
+    sync_percent: float
+    peer_node: str
+    size_mib: int
+    def __init__(self, uuid: _Optional[str] = ..., exists: _Optional[bool] = ..., minor: _Optional[int] = ..., role: _Optional[str] = ..., connection: _Optional[str] = ..., disk_state: _Optional[str] = ..., sync_percent: _Optional[float] = ..., peer_node: _Optional[str] = ..., size_mib: _Optional[int] = ...) -> None: ...
+
+class DrbdStatusRequest(_message.Message):
+    __slots__ = ("uuids",)
+    UUIDS_FIELD_NUMBER: _ClassVar[int]
+    uuids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, uuids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class DrbdStatusReply(_message.Message):
+    __slots__ = ("disks",)
+    DISKS_FIELD_NUMBER: _ClassVar[int]
+    disks: _containers.RepeatedCompositeFieldContainer[DrbdState]
+    def __init__(self, disks: _Optional[_Iterable[_Union[DrbdState, _Mapping]]] = ...) -> None: ...
+
+class DrbdSetRoleRequest(_message.Message):
+    __slots__ = ("uuid", "primary", "allow_two_primaries")
+    UUID_FIELD_NUMBER: _ClassVar[int]
+    PRIMARY_FIELD_NUMBER: _ClassVar[int]
+    ALLOW_TWO_PRIMARIES_FIELD_NUMBER: _ClassVar[int]
+    uuid: str
+    primary: bool
+    allow_two_primaries: bool
+    def __init__(self, uuid: _Optional[str] = ..., primary: _Optional[bool] = ..., allow_two_primaries: _Optional[bool] = ...) -> None: ...
+
+class DrbdSetRoleReply(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DrbdReconnectRequest(_message.Message):
+    __slots__ = ("disk",)
+    DISK_FIELD_NUMBER: _ClassVar[int]
+    disk: DiskSpec
+    def __init__(self, disk: _Optional[_Union[DiskSpec, _Mapping]] = ...) -> None: ...
+
+class DrbdReconnectReply(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class InstanceMigrateRequest(_message.Message):
+    __slots__ = ("name", "hypervisor", "target_node", "target_address", "live")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    HYPERVISOR_FIELD_NUMBER: _ClassVar[int]
+    TARGET_NODE_FIELD_NUMBER: _ClassVar[int]
+    TARGET_ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    LIVE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    hypervisor: str
+    target_node: str
+    target_address: str
+    live: bool
+    def __init__(self, name: _Optional[str] = ..., hypervisor: _Optional[str] = ..., target_node: _Optional[str] = ..., target_address: _Optional[str] = ..., live: _Optional[bool] = ...) -> None: ...
+
+class InstanceFinalizeMigrationRequest(_message.Message):
+    __slots__ = ("name", "hypervisor", "source", "success")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    HYPERVISOR_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    SUCCESS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    hypervisor: str
+    source: bool
+    success: bool
+    def __init__(self, name: _Optional[str] = ..., hypervisor: _Optional[str] = ..., source: _Optional[bool] = ..., success: _Optional[bool] = ...) -> None: ...
+
+class InstanceMigrationReply(_message.Message):
+    __slots__ = ("status", "message")
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    status: str
+    message: str
+    def __init__(self, status: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
 
 class DiskCreateRequest(_message.Message):
     __slots__ = ("disk",)

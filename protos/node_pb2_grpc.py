@@ -69,6 +69,21 @@ class NodeAgentStub:
                 request_serializer=protos_dot_node__pb2.InstanceStopRequest.SerializeToString,
                 response_deserializer=protos_dot_node__pb2.InstanceStopReply.FromString,
                 _registered_method=True)
+        self.InstanceAcceptMigration = channel.unary_unary(
+                '/ganeti_shell.node.NodeAgent/InstanceAcceptMigration',
+                request_serializer=protos_dot_node__pb2.InstanceStartRequest.SerializeToString,
+                response_deserializer=protos_dot_node__pb2.InstanceMigrationReply.FromString,
+                _registered_method=True)
+        self.InstanceMigrate = channel.unary_unary(
+                '/ganeti_shell.node.NodeAgent/InstanceMigrate',
+                request_serializer=protos_dot_node__pb2.InstanceMigrateRequest.SerializeToString,
+                response_deserializer=protos_dot_node__pb2.InstanceMigrationReply.FromString,
+                _registered_method=True)
+        self.InstanceFinalizeMigration = channel.unary_unary(
+                '/ganeti_shell.node.NodeAgent/InstanceFinalizeMigration',
+                request_serializer=protos_dot_node__pb2.InstanceFinalizeMigrationRequest.SerializeToString,
+                response_deserializer=protos_dot_node__pb2.InstanceMigrationReply.FromString,
+                _registered_method=True)
         self.DiskCreate = channel.unary_unary(
                 '/ganeti_shell.node.NodeAgent/DiskCreate',
                 request_serializer=protos_dot_node__pb2.DiskCreateRequest.SerializeToString,
@@ -83,6 +98,21 @@ class NodeAgentStub:
                 '/ganeti_shell.node.NodeAgent/DiskList',
                 request_serializer=protos_dot_node__pb2.DiskListRequest.SerializeToString,
                 response_deserializer=protos_dot_node__pb2.DiskListReply.FromString,
+                _registered_method=True)
+        self.DrbdStatus = channel.unary_unary(
+                '/ganeti_shell.node.NodeAgent/DrbdStatus',
+                request_serializer=protos_dot_node__pb2.DrbdStatusRequest.SerializeToString,
+                response_deserializer=protos_dot_node__pb2.DrbdStatusReply.FromString,
+                _registered_method=True)
+        self.DrbdSetRole = channel.unary_unary(
+                '/ganeti_shell.node.NodeAgent/DrbdSetRole',
+                request_serializer=protos_dot_node__pb2.DrbdSetRoleRequest.SerializeToString,
+                response_deserializer=protos_dot_node__pb2.DrbdSetRoleReply.FromString,
+                _registered_method=True)
+        self.DrbdReconnect = channel.unary_unary(
+                '/ganeti_shell.node.NodeAgent/DrbdReconnect',
+                request_serializer=protos_dot_node__pb2.DrbdReconnectRequest.SerializeToString,
+                response_deserializer=protos_dot_node__pb2.DrbdReconnectReply.FromString,
                 _registered_method=True)
         self.OsCreate = channel.unary_unary(
                 '/ganeti_shell.node.NodeAgent/OsCreate',
@@ -144,6 +174,26 @@ class NodeAgentServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def InstanceAcceptMigration(self, request, context):
+        """Live migration in three steps: the target accepts the instance, the
+        source sends it, then each side is finalised (success or abort).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def InstanceMigrate(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def InstanceFinalizeMigration(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def DiskCreate(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -157,6 +207,25 @@ class NodeAgentServicer:
         raise NotImplementedError('Method not implemented!')
 
     def DiskList(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DrbdStatus(self, request, context):
+        """This node's half of DRBD disks: state, role changes, (re)connection.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DrbdSetRole(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DrbdReconnect(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -212,6 +281,21 @@ def add_NodeAgentServicer_to_server(servicer, server):
                     request_deserializer=protos_dot_node__pb2.InstanceStopRequest.FromString,
                     response_serializer=protos_dot_node__pb2.InstanceStopReply.SerializeToString,
             ),
+            'InstanceAcceptMigration': grpc.unary_unary_rpc_method_handler(
+                    servicer.InstanceAcceptMigration,
+                    request_deserializer=protos_dot_node__pb2.InstanceStartRequest.FromString,
+                    response_serializer=protos_dot_node__pb2.InstanceMigrationReply.SerializeToString,
+            ),
+            'InstanceMigrate': grpc.unary_unary_rpc_method_handler(
+                    servicer.InstanceMigrate,
+                    request_deserializer=protos_dot_node__pb2.InstanceMigrateRequest.FromString,
+                    response_serializer=protos_dot_node__pb2.InstanceMigrationReply.SerializeToString,
+            ),
+            'InstanceFinalizeMigration': grpc.unary_unary_rpc_method_handler(
+                    servicer.InstanceFinalizeMigration,
+                    request_deserializer=protos_dot_node__pb2.InstanceFinalizeMigrationRequest.FromString,
+                    response_serializer=protos_dot_node__pb2.InstanceMigrationReply.SerializeToString,
+            ),
             'DiskCreate': grpc.unary_unary_rpc_method_handler(
                     servicer.DiskCreate,
                     request_deserializer=protos_dot_node__pb2.DiskCreateRequest.FromString,
@@ -226,6 +310,21 @@ def add_NodeAgentServicer_to_server(servicer, server):
                     servicer.DiskList,
                     request_deserializer=protos_dot_node__pb2.DiskListRequest.FromString,
                     response_serializer=protos_dot_node__pb2.DiskListReply.SerializeToString,
+            ),
+            'DrbdStatus': grpc.unary_unary_rpc_method_handler(
+                    servicer.DrbdStatus,
+                    request_deserializer=protos_dot_node__pb2.DrbdStatusRequest.FromString,
+                    response_serializer=protos_dot_node__pb2.DrbdStatusReply.SerializeToString,
+            ),
+            'DrbdSetRole': grpc.unary_unary_rpc_method_handler(
+                    servicer.DrbdSetRole,
+                    request_deserializer=protos_dot_node__pb2.DrbdSetRoleRequest.FromString,
+                    response_serializer=protos_dot_node__pb2.DrbdSetRoleReply.SerializeToString,
+            ),
+            'DrbdReconnect': grpc.unary_unary_rpc_method_handler(
+                    servicer.DrbdReconnect,
+                    request_deserializer=protos_dot_node__pb2.DrbdReconnectRequest.FromString,
+                    response_serializer=protos_dot_node__pb2.DrbdReconnectReply.SerializeToString,
             ),
             'OsCreate': grpc.unary_unary_rpc_method_handler(
                     servicer.OsCreate,
@@ -438,6 +537,87 @@ class NodeAgent:
             _registered_method=True)
 
     @staticmethod
+    def InstanceAcceptMigration(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ganeti_shell.node.NodeAgent/InstanceAcceptMigration',
+            protos_dot_node__pb2.InstanceStartRequest.SerializeToString,
+            protos_dot_node__pb2.InstanceMigrationReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def InstanceMigrate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ganeti_shell.node.NodeAgent/InstanceMigrate',
+            protos_dot_node__pb2.InstanceMigrateRequest.SerializeToString,
+            protos_dot_node__pb2.InstanceMigrationReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def InstanceFinalizeMigration(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ganeti_shell.node.NodeAgent/InstanceFinalizeMigration',
+            protos_dot_node__pb2.InstanceFinalizeMigrationRequest.SerializeToString,
+            protos_dot_node__pb2.InstanceMigrationReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def DiskCreate(request,
             target,
             options=(),
@@ -508,6 +688,87 @@ class NodeAgent:
             '/ganeti_shell.node.NodeAgent/DiskList',
             protos_dot_node__pb2.DiskListRequest.SerializeToString,
             protos_dot_node__pb2.DiskListReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DrbdStatus(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ganeti_shell.node.NodeAgent/DrbdStatus',
+            protos_dot_node__pb2.DrbdStatusRequest.SerializeToString,
+            protos_dot_node__pb2.DrbdStatusReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DrbdSetRole(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ganeti_shell.node.NodeAgent/DrbdSetRole',
+            protos_dot_node__pb2.DrbdSetRoleRequest.SerializeToString,
+            protos_dot_node__pb2.DrbdSetRoleReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DrbdReconnect(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ganeti_shell.node.NodeAgent/DrbdReconnect',
+            protos_dot_node__pb2.DrbdReconnectRequest.SerializeToString,
+            protos_dot_node__pb2.DrbdReconnectReply.FromString,
             options,
             channel_credentials,
             insecure,

@@ -180,9 +180,16 @@ class ClusterClient:
 
     def watch_queue(self, after_seq: int = 0, epoch: str = "") -> Iterator[cluster_pb2.QueueUpdate]:
         """Every job status change from the given position (a snapshot first when unknown)."""
+        for batch in self.watch_queue_batches(after_seq, epoch):
+            yield from batch
+
+    def watch_queue_batches(self, after_seq: int = 0, epoch: str = "") -> Iterator[list[cluster_pb2.QueueUpdate]]:
+        """The same changes as ``watch_queue``, as the master sends them: many to a message
+        (a snapshot in chunks, a burst of changes together)."""
         request = cluster_pb2.WatchQueueRequest(after_seq=after_seq, epoch=epoch)
         try:
-            yield from self._stub.WatchQueue(request)
+            for message in self._stub.WatchQueue(request):
+                yield list(message.updates)
         except grpc.RpcError as exc:
             raise self._error(exc) from None
 
@@ -224,6 +231,15 @@ class ClusterClient:
         the configuration serial it was computed from."""
         reply = self._call(self._stub.BalancePreview, cluster_pb2.BalancePreviewRequest(**options))
         return dict(json.loads(reply.preview_json)), int(reply.cluster_serial)
+
+    def execute_balance(self, cluster_serial: int, **options: Any) -> list[int]:
+        """Submit the plan of a preview made with these options as jobs (one per move, each
+        jobset after the previous one); refused when the configuration serial is no longer
+        ``cluster_serial``. Returns the job ids, jobset after jobset (empty: nothing to do)."""
+        request = cluster_pb2.ExecuteBalanceRequest(
+            options=cluster_pb2.BalancePreviewRequest(**options), expected_serial=cluster_serial,
+        )
+        return [int(j) for j in self._call(self._stub.ExecuteBalance, request).job_ids]
 
     # -- configuration ---------------------------------------------------------
 

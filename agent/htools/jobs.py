@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .balance import BalanceStep
 from .cluster import ClusterData
-from .moves import MoveKind
+from .moves import Move, MoveKind
 
 JobSet = list[BalanceStep]
 
@@ -101,3 +101,27 @@ def move_opcodes(step: BalanceStep, data: ClusterData) -> list[dict[str, Any]]:
     if kind is MoveKind.REPLACE_AND_FAILOVER:
         return [_replace(name, node(step.move.target)), _migrate(name, fc, None)]
     return [_migrate(name, fc, None), _replace(name, node(step.move.target))]
+
+
+def instance_move_opcodes(name: str, forthcoming: bool, move: Move,
+                          node_name: Callable[[int], str]) -> list[dict[str, Any]]:
+    """Opcodes of one move of the named instance (Ganeti `iMoveToJob`), for evacuations."""
+    kind = move.kind
+    if kind is MoveKind.FAILOVER:
+        return [_migrate(name, forthcoming, None)]
+    if kind is MoveKind.FAILOVER_TO_ANY:
+        op = _migrate(name, forthcoming, None)
+        keys = list(op)
+        # the IAllocator answer lists the target right after the instance name
+        keys.insert(4 if forthcoming else 2, "target_node")
+        op["target_node"] = node_name(move.target)
+        return [{k: op[k] for k in keys}]
+    tgt = node_name(move.target)
+    if kind is MoveKind.REPLACE_PRIMARY:
+        return [_migrate(name, forthcoming, None), _replace(name, tgt),
+                _migrate(name, forthcoming, None)]
+    if kind is MoveKind.REPLACE_SECONDARY:
+        return [_replace(name, tgt)]
+    if kind is MoveKind.REPLACE_AND_FAILOVER:
+        return [_replace(name, tgt), _migrate(name, forthcoming, None)]
+    return [_migrate(name, forthcoming, None), _replace(name, tgt)]

@@ -7,7 +7,9 @@ import uuid as uuidlib
 from pathlib import Path
 
 from agent import pki
-from agent.errors import ConfigError
+from agent.errors import ConfigError, OpPrereqError
+from agent.master.iallocator.runner import AllocatorRunError
+from agent.master.iallocator.runner import resolve as resolve_allocator
 from agent.master.lu.instance import BE_DEFAULTS
 from agent.node.service import NodeIdentity
 from agent.store import ConfigObject, Put, SqliteStore
@@ -24,11 +26,19 @@ def init_cluster(
     agent_port: int = 1811,
     enabled_disk_templates: tuple[str, ...] = ("file", "diskless"),
     enabled_hypervisors: tuple[str, ...] = ("fake",),
+    default_iallocator: str = "hail",
 ) -> None:
     """Create a new cluster whose master node is this machine's agent in ``state_dir``."""
     store_path = state_dir / STORE_FILE
     if store_path.exists():
         raise ConfigError(f"Cluster is already initialised (found {store_path})")
+    if default_iallocator:
+        try:
+            resolve_allocator(default_iallocator)
+        except AllocatorRunError:
+            raise OpPrereqError(
+                f"Invalid default iallocator script '{default_iallocator}' specified", "wrong_input"
+            ) from None
     state_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(state_dir, 0o700)
 
@@ -78,7 +88,8 @@ def init_cluster(
             "highest_used_port": 10999,
             "tcpudp_port_pool": [],
             "mac_prefix": "aa:00:00",
-            "default_iallocator": "",
+            "default_iallocator": default_iallocator,
+            "default_iallocator_params": {},
             "max_running_jobs": 20,
             "max_tracked_jobs": 25,
             "candidate_pool_size": 10,

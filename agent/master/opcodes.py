@@ -208,6 +208,7 @@ _op(
     Field("beparams", _is_dict),
     Field("enabled_disk_templates", _list_of(_enum(*DISK_TEMPLATES))),
     Field("default_iallocator", _is_str),
+    Field("default_iallocator_params", _is_dict),
     Field("mac_prefix", _STR),
     doc="Change cluster parameters.",
 )
@@ -237,6 +238,19 @@ _op(
     Field("node_uuid", _STR),
     summary="node_name",
     doc="Remove a node from the cluster.",
+)
+_op(
+    "OP_NODE_EVACUATE",
+    Field("node_name", _STR, REQUIRED),
+    Field("node_uuid", _STR),
+    Field("mode", _enum("primary-only", "secondary-only", "all"), REQUIRED),
+    Field("remote_node", _STR),
+    Field("remote_node_uuid", _STR),
+    Field("iallocator", _STR),
+    Field("early_release", _is_bool, False),
+    Field("ignore_soft_errors", _is_bool),
+    summary="node_name",
+    doc="Move the instances off a node: submits one job per instance, as the allocator plans.",
 )
 _op(
     "OP_INSTANCE_CREATE",
@@ -449,3 +463,7 @@ def parse_size(value: Any) -> int:
     number, unit = float(match.group(1)), match.group(2).lower()
     factor = {"": 1, "m": 1, "g": 1024, "t": 1024 * 1024}[unit]
     return int(math.ceil(number * factor))
+
+
+# Opcodes that move instances register themselves in REGISTRY on import.
+from agent.master import opcodes_migration  # noqa: E402,F401

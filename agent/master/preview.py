@@ -36,6 +36,11 @@ def _usage(node: Any) -> dict[str, float]:
     return {"memory": round(mem, 6), "disk": round(dsk, 6), "cpu": round(cpu, 6)}
 
 
+def _n1_failing(nodes: Any) -> list[str]:
+    """Online nodes that could not take over their secondaries' memory (hcheck's N1_FAIL)."""
+    return [n.name for n in nodes if not n.offline and n.fail_n1]
+
+
 _WHY = {
     "max_length": "the maximum number of moves was reached",
     "min_score": "the score is already below the minimum (-e)",
@@ -63,6 +68,7 @@ def preview(cluster: dict[str, Any], groups: list[dict[str, Any]], nodes: list[d
     if initial - optimal < opts.min_score:
         return {"group": data.groups[gidx].name, "initial_score": initial, "final_score": initial,
                 "optimal_score": optimal, "moves": [], "why": "the cluster is already well balanced",
+                "n1_fail": _n1_failing(group_nodes), "n1_fail_after": _n1_failing(group_nodes),
                 "nodes": [{"name": k, "before": v, "after": v} for k, v in before.items()]}
     res = balance(data, gidx, BalanceOptions(
         max_length=opts.max_moves, min_score=opts.min_score, min_gain=opts.min_gain,
@@ -81,5 +87,7 @@ def preview(cluster: dict[str, Any], groups: list[dict[str, Any]], nodes: list[d
         "group": data.groups[gidx].name, "initial_score": res.initial_score,
         "final_score": res.final_score, "optimal_score": res.optimal_score, "moves": moves,
         "why": "" if moves else _WHY.get(res.stop_reason.value, res.stop_reason.value),
+        "n1_fail": _n1_failing(group_nodes),
+        "n1_fail_after": _n1_failing(res.data.nodes[i] for i in res.group_nodes),
         "nodes": [{"name": k, "before": v, "after": after.get(k, v)} for k, v in before.items()],
     }

@@ -24,7 +24,7 @@ from agent.master.jobs import Job, OpStatus, QueuedOpCode, now_ns, now_ts
 from agent.master.locks import LockManager
 from agent.master.lu.base import LuContext
 from agent.master.runner import JobRunner, RunState
-from agent.master.scheduler import plan
+from agent.master.scheduler import Scheduler
 from agent.master.writer import JobWriter
 
 log = logging.getLogger(__name__)
@@ -46,13 +46,15 @@ class JobQueue:
         self.runner = JobRunner(self)
         self.max_running = max_running
         self.filters = FilterSet()
+        self.scheduler = Scheduler(self.filters.applying)
         self.context_factory: LuContextFactory | None = None
         self.live: dict[int, Job] = {}
         self.queued: dict[int, Job] = {}
         self.running: dict[int, RunState] = {}
         self.secrets: dict[int, dict[int, dict[str, Any]]] = {}
         self._watchers: dict[int, asyncio.Event] = {}
-        self._published: dict[int, str] = {}
+        self._published: dict[int, tuple[OpStatus, int]] = {}
+        self._summaries: dict[int, tuple[tuple[str, ...], str]] = {}
         self.drained = False
         self._stopping = False
 
@@ -63,14 +65,27 @@ class JobQueue:
         event = self._watchers.pop(job.id, None)
         if event is not None:
             event.set()
-        status = str(job.status)
-        key = f"{status}/{job.priority}"
+        status, priority = job.status, job.priority
+        key = (status, priority)
         if self._published.get(job.id) != key:
             self._published[job.id] = key
-            self.events.publish(job.id, status, job.priority, tuple(job.query()["summary"]),
-                                reason=_user_reason(job))
-            if job.status.finalised:
+            self.events.publish(job.id, str(status), priority, self.summary(job), reason=self._reason(job))
+            if status.finalised:
                 self._published.pop(job.id, None)
+                self._summaries.pop(job.id, None)
+
+    def summary(self, job: Job) -> tuple[str, ...]:
+        """The job's opcode summaries, worked out once while it is live (opcode inputs never change)."""
+        found = self._summaries.get(job.id)
+        if found is None:
+            found = (tuple(opcodes.summary(op.input) for op in job.ops), _user_reason(job))
+            if job.id in self.live:
+                self._summaries[job.id] = found
+        return found[0]
+
+    def _reason(self, job: Job) -> str:
+        found = self._summaries.get(job.id)
+        return found[1] if found is not None else _user_reason(job)
 
     # -- start-up --------------------------------------------------------------
 
@@ -83,6 +98,7 @@ class JobQueue:
             if job.status == OpStatus.QUEUED:
                 self.live[job.id] = job
                 self.queued[job.id] = job
+                self.scheduler.add(job)
                 continue
             self.fail_dead(job)
             log.warning("Detected death of job %d", job.id)
@@ -123,9 +139,10 @@ class JobQueue:
         builders = [_Builder(ops, received, received_ns) for ops, _ in prepared]
         ids = await self.writer.add(list(builders))
         for job_id, builder, (_, hidden) in zip(ids, builders, prepared, strict=True):
-            job = Job.from_dict(builder.built)
+            job = builder.job
             self.live[job_id] = job
             self.queued[job_id] = job
+            self.scheduler.add(job)
             if hidden:
                 self.secrets[job_id] = hidden
             self.changed(job)
@@ -171,6 +188,7 @@ class JobQueue:
         job = self.queued.get(job_id)
         if job is not None:
             del self.queued[job_id]
+            self.scheduler.remove(job)
             self._finish_canceled(job, result=None)
             try:
                 await self.writer.update(job)
@@ -228,6 +246,7 @@ class JobQueue:
             for op in job.ops:
                 if not op.status.finalised:
                     op.priority = priority
+            self.scheduler.reprioritised(job)
             await self.writer.update(job)
             self.changed(job)
             self.schedule()
@@ -285,6 +304,7 @@ class JobQueue:
 
     def rules_changed(self) -> None:
         """Filter rules changed: re-evaluate every queued job now (Ganeti's rescheduling)."""
+        self.scheduler.rules_changed()
         self.schedule()
 
     # -- scheduling ------------------------------------------------------------
@@ -293,16 +313,9 @@ class JobQueue:
         """One scheduling pass; starts jobs as tasks and cancels REJECTed ones."""
         if self._stopping or not self.queued:
             return
-        if len(self.running) >= self.max_running and not any(
-            r.kind == "REJECT" for r in self.filters.rules
-        ):
+        if len(self.running) >= self.max_running and not self.scheduler.has_rejects:
             return  # no free slot and nothing to reject: the pass could change nothing
-        decided = plan(
-            self.queued.values(),
-            [s.job for s in self.running.values()],
-            self.max_running,
-            self.filters.applying,
-        )
+        decided = self.scheduler.next_pass(self.max_running)
         for job, rule in decided.reject:
             log.debug("Cancelling job %d because it was REJECTed by filter rule %s", job.id, rule.uuid)
             del self.queued[job.id]
@@ -317,6 +330,7 @@ class JobQueue:
         """Called by the runner when a handed-over job is done."""
         self.forget(job.id)
         self.running.pop(job.id, None)
+        self.scheduler.finished(job)
         self.live.pop(job.id, None)
         self.secrets.pop(job.id, None)
         self.locks.release_all(job.id)
@@ -363,7 +377,7 @@ class _Builder:
 
     def __init__(self, ops: list[dict[str, Any]], received: list[int], received_ns: int) -> None:
         self.ops, self.received, self.received_ns = ops, received, received_ns
-        self.built: dict[str, Any] = {}
+        self.job: Job
 
     def __call__(self, job_id: int) -> dict[str, Any]:
         ops, received, received_ns = self.ops, self.received, self.received_ns
@@ -377,8 +391,8 @@ class _Builder:
             if op.get("depends"):
                 op["depends"] = [[_absolute(int(d[0]), job_id), d[1]] for d in op["depends"]]
             queued.append(QueuedOpCode(op, priority=op["priority"]))
-        self.built = Job(job_id, queued, received_timestamp=received).to_dict()
-        return self.built
+        self.job = Job(job_id, queued, received_timestamp=received)
+        return self.job.to_dict()
 
 
 def _absolute(target: int, job_id: int) -> int:

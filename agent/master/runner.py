@@ -3,7 +3,9 @@
 An opcode waits (dependencies, then locks level by level), runs its check and
 exec phases, and is finalised; its final state is written before the next
 opcode starts, so a crash between two opcodes re-queues the job at the right
-place (Ganeti's Q3). A cancel request stops a job that is still waiting, and
+place (Ganeti's Q3). The writes share the queue's group commits: a job that
+waits for nothing costs one commit to start (waiting and running together)
+and one to end (its last opcode and the job). A cancel request stops a job that is still waiting, and
 cancels the rest of a running job after its current opcode.
 """
 
@@ -93,6 +95,12 @@ class JobRunner:
                     else:
                         self._fail_rest(job, index + 1)
                     break
+                if index + 1 < len(job.ops):
+                    # Durable before the next opcode starts: a crash re-queues the job there.
+                    await queue.writer.update(job)
+                    queue.changed(job)
+            # The last opcode's end and the job's end go to disk in one write, before
+            # ``finished`` reports them.
             job.end_timestamp = now_ts()
             await queue.writer.update(job)
         except asyncio.CancelledError:
@@ -121,7 +129,10 @@ class JobRunner:
         ts = now_ts()
         op.status, op.start_timestamp = OpStatus.WAITING, ts
         job.start_timestamp = job.start_timestamp or ts
-        await queue.writer.update(job)
+        # Not awaited: nothing has run yet, so a crash before this write lands only
+        # leaves the job queued; when nothing waits (no dependency, locks free) it
+        # shares the RUNNING write below.
+        queue.writer.update_soon(job)
         queue.changed(job)
 
         def feedback(message: str) -> None:
@@ -147,8 +158,6 @@ class JobRunner:
         finally:
             queue.locks.release_all(job.id)
         op.end_timestamp = now_ts()
-        await queue.writer.update(job)
-        queue.changed(job)
 
     async def _check_dependencies(self, job: Job, index: int, op: QueuedOpCode) -> bool:
         """Check the opcode's dependencies; True when the job must be canceled."""

@@ -14,6 +14,7 @@ import grpc
 from agent import pki
 from agent.errors import GanetiError, JobLost, OpCodeError, OpPrereqError, QueueDrained
 from agent.htools import HtoolsError
+from agent.master.balance_rpc import execute_balance
 from agent.master.events import ResyncNeeded
 from agent.master.filters import dry_run, new_rule
 from agent.master.jobs import Job
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 
 R = TypeVar("R")
 ERROR_KEY = "ganeti-error"
+# Queue updates per WatchQueue message: a 100,000-job snapshot is 100 messages.
+UPDATES_PER_MESSAGE = 1000
 
 _STATUS = {
     OpCodeError: grpc.StatusCode.INVALID_ARGUMENT,
@@ -138,34 +141,43 @@ class ClusterService(cluster_pb2_grpc.ClusterServicer):
 
     async def WatchQueue(
         self, request: cluster_pb2.WatchQueueRequest, context: grpc.aio.ServicerContext
-    ) -> AsyncIterator[cluster_pb2.QueueUpdate]:
+    ) -> AsyncIterator[cluster_pb2.QueueUpdates]:
         await check_caller(context)
         queue = self.master.queue
         events = queue.events
+        epoch = events.epoch
         after = request.after_seq
         try:
             backlog = events.since(after, request.epoch) if request.epoch else None
         except ResyncNeeded:
             backlog = None
         if backlog is None:
-            # A snapshot of every live job, consistent with the sequence number it ends at.
+            # A snapshot of every live job, consistent with the sequence number it ends at:
+            # taken in one go, sent in chunks.
             after = events.last_seq
-            jobs = list(queue.live.values())
-            for index, job in enumerate(sorted(jobs, key=lambda j: j.id)):
-                yield cluster_pb2.QueueUpdate(
-                    seq=after, epoch=events.epoch, snapshot=True, snapshot_end=index == len(jobs) - 1,
-                    job_id=job.id, status=str(job.status), priority=job.priority,
-                    summary=job.query()["summary"],
-                )
-            if not jobs:
-                yield cluster_pb2.QueueUpdate(seq=after, epoch=events.epoch, snapshot=True, snapshot_end=True)
+            jobs = sorted(queue.live.values(), key=lambda j: j.id)
+            rows = [(j.id, str(j.status), j.priority, queue.summary(j)) for j in jobs]
+            for start in range(0, max(len(rows), 1), UPDATES_PER_MESSAGE):
+                chunk = rows[start:start + UPDATES_PER_MESSAGE]
+                message = cluster_pb2.QueueUpdates()
+                add = message.updates.add
+                for job_id, status, priority, summary in chunk:
+                    add(seq=after, epoch=epoch, snapshot=True, job_id=job_id, status=status,
+                        priority=priority, summary=summary)
+                if start + UPDATES_PER_MESSAGE >= len(rows):
+                    if not chunk:
+                        add(seq=after, epoch=epoch, snapshot=True)
+                    message.updates[-1].snapshot_end = True
+                yield message
         try:
             async for batch in events.follow(after):
-                for e in batch:
-                    yield cluster_pb2.QueueUpdate(
-                        seq=e.seq, epoch=events.epoch, job_id=e.job_id, status=e.status,
-                        priority=e.priority, summary=list(e.summary), removed=e.removed, reason=e.reason,
-                    )
+                for start in range(0, len(batch), UPDATES_PER_MESSAGE):
+                    message = cluster_pb2.QueueUpdates()
+                    add = message.updates.add
+                    for e in batch[start:start + UPDATES_PER_MESSAGE]:
+                        add(seq=e.seq, epoch=epoch, job_id=e.job_id, status=e.status, priority=e.priority,
+                            summary=e.summary, removed=e.removed, reason=e.reason)
+                    yield message
         except ResyncNeeded:
             await context.abort(grpc.StatusCode.DATA_LOSS, "watcher fell behind the queue history; resubscribe")
 
@@ -274,6 +286,13 @@ class ClusterService(cluster_pb2_grpc.ClusterServicer):
         except HtoolsError as exc:
             raise OpPrereqError(str(exc), "wrong_input") from None
         return cluster_pb2.BalancePreviewReply(preview_json=json.dumps(result), cluster_serial=serial)
+
+    @mapped
+    async def ExecuteBalance(
+        self, request: cluster_pb2.ExecuteBalanceRequest, context: grpc.aio.ServicerContext
+    ) -> cluster_pb2.ExecuteBalanceReply:
+        job_ids, sizes = await execute_balance(self.master, request)
+        return cluster_pb2.ExecuteBalanceReply(job_ids=job_ids, jobset_sizes=sizes)
 
     @mapped
     async def Query(

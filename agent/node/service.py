@@ -18,6 +18,7 @@ from agent.errors import GanetiError
 from agent.node.hostinfo import HostOverrides, read_host
 from agent.node.hypervisor import FakeHypervisor, Hypervisor
 from agent.node.storage import DisklessStorage, DiskRef, FileStorage, StorageBackend
+from agent.node.storage.drbd import PATH_PREFIX, DrbdPeer, DrbdStorage
 from agent.version import VERSION
 from protos import node_pb2, node_pb2_grpc
 
@@ -105,6 +106,8 @@ class NodeAgentService(node_pb2_grpc.NodeAgentServicer):
             "file": FileStorage(state_dir / "file-storage"),
             "diskless": DisklessStorage(),
         }
+        self.drbd = DrbdStorage(state_dir / "drbd-storage")
+        self.storage["drbd"] = self.drbd
 
     # -- join ----------------------------------------------------------------
 
@@ -228,11 +231,44 @@ class NodeAgentService(node_pb2_grpc.NodeAgentServicer):
     async def InstanceStart(
         self, request: node_pb2.InstanceStartRequest, context: grpc.aio.ServicerContext
     ) -> node_pb2.InstanceStartReply:
+        paths = await asyncio.to_thread(self._open_paths, request.disk_paths)
         await asyncio.to_thread(
             self.hypervisor.start, request.name, request.memory_mib, request.vcpus,
-            list(request.disk_paths), request.paused,
+            paths, request.paused,
         )
         return node_pb2.InstanceStartReply()
+
+    def _open_paths(self, paths: Any) -> list[str]:
+        """Disk paths for the hypervisor: DRBD disks open only where their half is primary."""
+        return [self.drbd.open_path(p) if p.startswith(PATH_PREFIX) else p for p in paths]
+
+    @master_only
+    async def InstanceAcceptMigration(
+        self, request: node_pb2.InstanceStartRequest, context: grpc.aio.ServicerContext
+    ) -> node_pb2.InstanceMigrationReply:
+        paths = await asyncio.to_thread(self._open_paths, request.disk_paths)
+        await asyncio.to_thread(
+            self.hypervisor.accept_migration, request.name, request.memory_mib, request.vcpus, paths
+        )
+        return node_pb2.InstanceMigrationReply(status="active")
+
+    @master_only
+    async def InstanceMigrate(
+        self, request: node_pb2.InstanceMigrateRequest, context: grpc.aio.ServicerContext
+    ) -> node_pb2.InstanceMigrationReply:
+        status = await asyncio.to_thread(
+            self.hypervisor.migrate, request.name, request.target_node, request.live
+        )
+        return node_pb2.InstanceMigrationReply(status=status)
+
+    @master_only
+    async def InstanceFinalizeMigration(
+        self, request: node_pb2.InstanceFinalizeMigrationRequest, context: grpc.aio.ServicerContext
+    ) -> node_pb2.InstanceMigrationReply:
+        await asyncio.to_thread(
+            self.hypervisor.finalize_migration, request.name, request.source, request.success
+        )
+        return node_pb2.InstanceMigrationReply(status="completed")
 
     @master_only
     async def InstanceStop(
@@ -258,7 +294,11 @@ class NodeAgentService(node_pb2_grpc.NodeAgentServicer):
         self, request: node_pb2.DiskCreateRequest, context: grpc.aio.ServicerContext
     ) -> node_pb2.DiskCreateReply:
         backend = self._backend(request.disk.dev_type)
-        path = await asyncio.to_thread(backend.create, self._ref(request.disk))
+        if request.disk.dev_type == "drbd":
+            peer = _drbd_peer(request.disk.drbd)
+            path = await asyncio.to_thread(self.drbd.create_half, self._ref(request.disk), peer)
+        else:
+            path = await asyncio.to_thread(backend.create, self._ref(request.disk))
         return node_pb2.DiskCreateReply(path=path)
 
     @master_only
@@ -282,6 +322,43 @@ class NodeAgentService(node_pb2_grpc.NodeAgentServicer):
 
         return node_pb2.DiskListReply(disks=await asyncio.to_thread(collect))
 
+    @master_only
+    async def DrbdStatus(
+        self, request: node_pb2.DrbdStatusRequest, context: grpc.aio.ServicerContext
+    ) -> node_pb2.DrbdStatusReply:
+        states = []
+        for uuid in request.uuids:
+            half = await asyncio.to_thread(self.drbd.status, uuid)
+            if half is None:
+                states.append(node_pb2.DrbdState(uuid=uuid, exists=False))
+                continue
+            states.append(node_pb2.DrbdState(
+                uuid=uuid, exists=True, minor=half.minor, role=half.role,
+                connection=half.connection, disk_state=half.disk_state,
+                sync_percent=half.sync_percent, peer_node=half.peer_node, size_mib=half.size_mib,
+            ))
+        return node_pb2.DrbdStatusReply(disks=states)
+
+    @master_only
+    async def DrbdSetRole(
+        self, request: node_pb2.DrbdSetRoleRequest, context: grpc.aio.ServicerContext
+    ) -> node_pb2.DrbdSetRoleReply:
+        def change() -> None:
+            half = self.drbd.status(request.uuid)
+            running = {i.name for i in self.hypervisor.list_instances()}
+            in_use = half is not None and half.instance_name in running
+            self.drbd.set_role(request.uuid, request.primary, in_use)
+
+        await asyncio.to_thread(change)
+        return node_pb2.DrbdSetRoleReply()
+
+    @master_only
+    async def DrbdReconnect(
+        self, request: node_pb2.DrbdReconnectRequest, context: grpc.aio.ServicerContext
+    ) -> node_pb2.DrbdReconnectReply:
+        await asyncio.to_thread(self.drbd.reconnect, request.disk.uuid, _drbd_peer(request.disk.drbd))
+        return node_pb2.DrbdReconnectReply()
+
     # -- OS and test ---------------------------------------------------------
 
     @master_only
@@ -297,3 +374,10 @@ class NodeAgentService(node_pb2_grpc.NodeAgentServicer):
     async def Delay(self, request: node_pb2.DelayRequest, context: grpc.aio.ServicerContext) -> node_pb2.DelayReply:
         await asyncio.sleep(request.duration)
         return node_pb2.DelayReply()
+
+
+def _drbd_peer(spec: node_pb2.DrbdSpec) -> DrbdPeer:
+    return DrbdPeer(
+        minor=spec.minor, port=spec.port, peer_node=spec.peer_node, peer_address=spec.peer_address,
+        peer_minor=spec.peer_minor, secret=spec.secret, primary=spec.primary,
+    )

@@ -23,7 +23,6 @@ from agent.htools.cluster import longest_domain
 from agent.htools.jobs import SCRIPT_HEADER, format_commands, split_jobsets
 
 from .common import (
-    ToolExit,
     apply_node_status,
     err,
     fatal,
@@ -242,7 +241,9 @@ def _main(opts: Options, args: list[str]) -> int:
     if opts.exec_jobs and res.steps:
         if opts.backend() is not Backend.MASTER:
             raise fatal("hbal: Execution of commands possible only on LUXI")
-        raise ToolExit(1, "Error: hbal: executing jobs (-X) is not available in this build")
+        from .hbal_exec import execute
+
+        execute(opts.luxi or None, res.steps, data, opts.first_job_group, opts.reason, opts.priority)
     return 0
 
 

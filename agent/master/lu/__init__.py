@@ -1,6 +1,7 @@
 """The logical units, one per opcode; importing this package registers them all."""
 
-from agent.master.lu import cluster, instance, node, test
+from agent.master.lu import cluster, instance, migrate, node, node_evacuate, replace_disks, test
 from agent.master.lu.base import REGISTRY, LogicalUnit, LuContext
 
-__all__ = ["REGISTRY", "LogicalUnit", "LuContext", "cluster", "instance", "node", "test"]
+__all__ = ["REGISTRY", "LogicalUnit", "LuContext", "cluster", "instance", "migrate", "node", "node_evacuate", "replace_disks",
+           "test"]

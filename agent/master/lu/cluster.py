@@ -225,6 +225,16 @@ class LUClusterSetParams(LogicalUnit):
         changes = {k: self.op[k] for k in _SETTABLE if k in self.op}
         if not changes:
             raise OpPrereqError("Please give at least one of the parameters", "wrong_input")
+        if changes.get("default_iallocator"):
+            from agent.master.iallocator import AllocatorRunError, resolve
+
+            try:
+                resolve(changes["default_iallocator"])
+            except AllocatorRunError:
+                raise OpPrereqError(
+                    f"Invalid default iallocator script '{changes['default_iallocator']}' specified",
+                    "wrong_input",
+                ) from None
         templates = changes.get("enabled_disk_templates")
         if templates is not None and not templates:
             raise OpPrereqError("At least one disk template must be enabled", "wrong_input")
@@ -250,5 +260,5 @@ class LUClusterSetParams(LogicalUnit):
 
 _SETTABLE = (
     "max_running_jobs", "max_tracked_jobs", "candidate_pool_size", "beparams",
-    "enabled_disk_templates", "default_iallocator", "mac_prefix",
+    "enabled_disk_templates", "default_iallocator", "default_iallocator_params", "mac_prefix",
 )

@@ -7,7 +7,8 @@ import uuid as uuidlib
 from typing import Any
 
 from agent.errors import OpCodeError, OpExecError, OpPrereqError, RpcError
-from agent.master.locks import EXCLUSIVE
+from agent.master.locks import EXCLUSIVE, lockset
+from agent.master.lu import allocate, drbd
 from agent.master.lu.base import LogicalUnit, logical_unit
 from agent.master.opcodes import parse_size
 from agent.store import ConfigObject, Delete, Put
@@ -24,7 +25,7 @@ BE_DEFAULTS: dict[str, Any] = {
 _BE_SIZES = ("minmem", "maxmem")
 _BE_INTS = ("vcpus", "spindle_use")
 _BE_BOOLS = ("auto_balance", "always_failover")
-SUPPORTED_TEMPLATES = ("file", "diskless")
+SUPPORTED_TEMPLATES = ("file", "diskless", "drbd")
 
 
 def normalise_beparams(given: dict[str, Any]) -> dict[str, Any]:
@@ -63,6 +64,8 @@ async def effective_beparams(lu: LogicalUnit, inst: ConfigObject) -> dict[str, A
 
 
 def disk_path(disk: ConfigObject) -> str:
+    if disk.data.get("dev_type") == "drbd":
+        return "drbd:" + disk.uuid  # the node opens its own half, which must be primary
     logical_id = disk.data.get("logical_id") or []
     return str(logical_id[1]) if len(logical_id) > 1 else ""
 
@@ -160,15 +163,18 @@ class LUInstanceCreate(LogicalUnit):
                 f"Selected hypervisor ({self.hypervisor}) not enabled in the cluster ({', '.join(hvs)})",
                 "wrong_input",
             )
-        if op.get("pnode") and op.get("iallocator"):
-            raise OpPrereqError("Do not specify both, iallocator and node", "wrong_input")
-        if not op.get("pnode"):
-            raise OpPrereqError(
-                "No iallocator or node given and no cluster-wide default iallocator found; please "
-                "specify either an iallocator or a node, or set a cluster-wide default iallocator",
-                "wrong_input",
-            )
-        self.pnode = await self.ctx.config.node(op["pnode"])
+        self.iallocator = await allocate.iallocator_or_node(self.ctx.config, op.get("iallocator"), op.get("pnode"))
+        self.allocated_nics: list[dict[str, Any]] | None = None
+        self.pnode: ConfigObject  # with an allocator, chosen in check_prereq
+        if self.iallocator is None:
+            self.pnode = await self.ctx.config.node(op["pnode"])
+        self.snode: ConfigObject | None = None
+        if self.template == "drbd" and self.iallocator is None:
+            if not op.get("snode"):
+                raise OpPrereqError("The networked disk templates need a mirror node", "wrong_input")
+            self.snode = await self.ctx.config.node(op["snode"])
+            if self.snode.uuid == self.pnode.uuid:
+                raise OpPrereqError("The secondary node cannot be the primary node", "wrong_input")
         self.beparams = normalise_beparams(op["beparams"])
         self.disk_sizes: list[int] = []
         if self.template == "diskless" and op["disks"]:
@@ -187,15 +193,23 @@ class LUInstanceCreate(LogicalUnit):
         if level == "instance":
             return {f"instance/{self.op['instance_name']}": EXCLUSIVE}
         if level in ("node", "node-res"):
-            return {f"{level}/{self.pnode.uuid}": EXCLUSIVE}
+            if self.iallocator is not None:
+                return {lockset(level): EXCLUSIVE}
+            uuids = [self.pnode.uuid] + ([self.snode.uuid] if self.snode is not None else [])
+            return {f"{level}/{u}": EXCLUSIVE for u in uuids}
         return await super().needed_locks(level)
 
     async def check_prereq(self) -> None:
         name = self.op["instance_name"]
         if await self.ctx.config.find("instance", name) is not None:
             raise OpPrereqError(f"Instance '{name}' is already in the cluster", "exists")
+        if self.iallocator is not None:
+            await self._run_allocator(self.iallocator)
         self.pnode = await self.ctx.config.node(self.pnode.name)
         check_node_usable(self.pnode)
+        if self.snode is not None:
+            self.snode = await self.ctx.config.node(self.snode.name)
+            check_node_usable(self.snode, "secondary")
         if self.op["start"]:
             needed = {**BE_DEFAULTS, **self.cluster.data["beparams"]["default"], **self.beparams}["maxmem"]
             available = await free_memory(self, self.pnode)
@@ -205,6 +219,20 @@ class LUInstanceCreate(LogicalUnit):
                     f"needed {needed} MiB, available {available} MiB",
                     "insufficient_resources",
                 )
+
+    async def _run_allocator(self, allocator: str) -> None:
+        # The MACs are generated first so that the allocator sees the final NICs.
+        self.allocated_nics = await self._nics()
+        be = {**BE_DEFAULTS, **self.cluster.data["beparams"]["default"], **self.beparams}
+        request = allocate.new_instance_request(
+            self.op, self.template, self.hypervisor, be, self.disk_sizes, self.allocated_nics,
+            self.cluster.data.get("volume_group_name"),
+        )
+        nodes = await allocate.choose_nodes_for_new_instance(self, allocator, request)
+        self.pnode = nodes[0]
+        self.snode = nodes[1] if len(nodes) > 1 else None
+        if self.snode is not None and self.snode.uuid == self.pnode.uuid:
+            raise OpPrereqError("The secondary node cannot be the primary node", "wrong_input")
 
     async def _used_macs(self) -> set[str]:
         return {
@@ -248,7 +276,7 @@ class LUInstanceCreate(LogicalUnit):
         disks: list[ConfigObject] = []
         created: list[tuple[ConfigObject, int]] = []
         try:
-            for index, size in enumerate(self.disk_sizes):
+            for index, size in enumerate(self.disk_sizes if self.snode is None else []):
                 disk = ConfigObject(
                     "disk", str(uuidlib.uuid4()), f"{inst_uuid}/disk{index}",
                     {
@@ -273,6 +301,17 @@ class LUInstanceCreate(LogicalUnit):
         except RpcError as exc:
             await self._remove_created(created, name)
             raise OpExecError(f"Can't create disks for instance {name}: {exc.message}") from None
+        if self.snode is not None:
+            disks = await drbd.create_instance_disks(
+                self, name, inst_uuid, self.pnode, self.snode, self.disk_sizes, self.op["disks"]
+            )
+            if not await drbd.wait_for_sync(self, disks, [self.pnode, self.snode],
+                                            polls=30 if self.op["wait_for_sync"] else 1):
+                for index, disk in enumerate(disks):
+                    for node in (self.pnode, self.snode):
+                        await drbd.remove_half(self, disk, node, name, index)
+                await drbd.release_ports(self.ctx.config, [d.data["logical_id"][2] for d in disks])
+                raise OpExecError("There are some degraded disks for this instance")
         inst = ConfigObject(
             "instance", inst_uuid, name,
             {
@@ -286,7 +325,7 @@ class LUInstanceCreate(LogicalUnit):
                 "osparams_private": {},
                 "admin_state": "down",
                 "admin_state_source": "admin",
-                "nics": await self._nics(),
+                "nics": self.allocated_nics or await self._nics(),
                 "disks": [d.uuid for d in disks],
                 "disks_active": bool(disks),
                 "disk_template": self.template,
@@ -379,6 +418,9 @@ class LUInstanceRemove(_InstanceLU):
         await self.ctx.config.commit(
             [Delete("disk", d.uuid) for d in disks] + [Delete("instance", self.inst.uuid)],
             bump_cluster=True,
+        )
+        await drbd.release_ports(
+            self.ctx.config, [d.data["logical_id"][2] for d in disks if d.data.get("dev_type") == "drbd"]
         )
         return None
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
+from agent.errors import OpExecError
+
 
 @dataclass(frozen=True)
 class RunningInstance:
@@ -29,3 +31,14 @@ class Hypervisor(ABC):
     @abstractmethod
     def stop(self, name: str, timeout_s: int) -> bool:
         """Stop the instance; return whether it was running."""
+
+    # Live migration: the target accepts, the source sends, both are finalised.
+    def accept_migration(self, name: str, memory_mib: int, vcpus: int, disk_paths: list[str]) -> None:
+        raise OpExecError(f"hypervisor {self.name} does not support migration")
+
+    def migrate(self, name: str, target: str, live: bool) -> str:
+        """Send the instance to ``target``; return the status (``completed`` or ``failed``)."""
+        raise OpExecError(f"hypervisor {self.name} does not support migration")
+
+    def finalize_migration(self, name: str, source: bool, success: bool) -> None:
+        raise OpExecError(f"hypervisor {self.name} does not support migration")

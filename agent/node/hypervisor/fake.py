@@ -22,6 +22,9 @@ class FakeHypervisor(Hypervisor):
         self._path = state_dir / "hypervisor-fake.json"
         self._lock = threading.Lock()
         self._running: dict[str, dict[str, int]] = {}
+        # Instances arriving by migration (not running yet) and leaving (target name).
+        self._incoming: dict[str, dict[str, int]] = {}
+        self._outgoing: dict[str, str] = {}
         if self._path.exists():
             try:
                 self._running = json.loads(self._path.read_text())
@@ -63,3 +66,36 @@ class FakeHypervisor(Hypervisor):
     def used_memory_mib(self) -> int:
         with self._lock:
             return sum(spec["memory_mib"] for spec in self._running.values())
+
+    # -- migration -------------------------------------------------------------
+
+    def accept_migration(self, name: str, memory_mib: int, vcpus: int, disk_paths: list[str]) -> None:
+        for path in disk_paths:
+            if path and not Path(path).exists():
+                raise OpExecError(f"disk {path} of instance {name} does not exist")
+        with self._lock:
+            if name in self._running:
+                raise OpExecError(f"Instance {name} is already running on this node")
+            self._incoming[name] = {"memory_mib": memory_mib, "vcpus": vcpus}
+
+    def migrate(self, name: str, target: str, live: bool) -> str:
+        with self._lock:
+            if name not in self._running:
+                raise OpExecError("Instance not running, cannot migrate")
+            self._outgoing[name] = target
+        return "completed"
+
+    def finalize_migration(self, name: str, source: bool, success: bool) -> None:
+        with self._lock:
+            if source:
+                self._outgoing.pop(name, None)
+                if success and self._running.pop(name, None) is not None:
+                    self._save()
+                return
+            spec = self._incoming.pop(name, None)
+            if not success:
+                return
+            if spec is None:
+                raise OpExecError(f"Instance {name} was not accepted for migration on this node")
+            self._running[name] = spec
+            self._save()

@@ -22,7 +22,7 @@ def init(ctx: Context) -> int:
     init_cluster(
         Path(a.state_dir), a.name, a.master_node or socket.getfqdn(),
         master_ip=host or "127.0.0.1", agent_port=int(port or 1811),
-        enabled_disk_templates=templates,
+        enabled_disk_templates=templates, default_iallocator=a.default_iallocator,
     )
     ctx.print(f"Cluster {a.name} initialised in {a.state_dir}; start its master with:")
     ctx.print(f"  ganeti-shell agent --master --state-dir {a.state_dir} --listen {a.listen}")
@@ -115,6 +115,9 @@ def modify(ctx: Context) -> int:
             op[key] = value
     if a.backend_parameters:
         op["beparams"] = parse_kv(a.backend_parameters, "backend parameters")
+    if a.default_iallocator_params is not None:
+        op["default_iallocator_params"] = parse_kv(a.default_iallocator_params, "iallocator parameters") \
+            if a.default_iallocator_params else {}
     if a.enabled_disk_templates:
         op["enabled_disk_templates"] = [t for t in a.enabled_disk_templates.split(",") if t]
     if len(op) == 1:
@@ -141,6 +144,8 @@ register(Group("cluster", "gnt-cluster", "Cluster administration", (
                 Option(("--listen",), "address of the master node's agent", metavar="HOST:PORT", default="127.0.0.1:1811"),
                 Option(("--enabled-disk-templates",), "comma-separated disk templates, the first is the default",
                        metavar="LIST", default="file,diskless"),
+                Option(("-I", "--default-iallocator"), "default instance allocator, hail being the built-in one",
+                       metavar="NAME", default="hail"),
             ),
             args=(Arg("name", "cluster name"),)),
     Command("info", "Show the cluster's configuration", info, options=(INFO_JSON,)),
@@ -161,6 +166,8 @@ register(Group("cluster", "gnt-cluster", "Cluster administration", (
                 Option(("--max-tracked-jobs",), "how many running jobs are tracked", type=_positive, metavar="N"),
                 Option(("-C", "--candidate-pool-size"), "master candidates to keep", type=_positive, metavar="N"),
                 Option(("-I", "--default-iallocator"), "default instance allocator", metavar="NAME"),
+                Option(("--default-iallocator-params",), "options passed to the default allocator",
+                       metavar="PARAMS"),
                 Option(("--mac-prefix",), "prefix of generated MAC addresses", metavar="PREFIX"),
                 Option(("-B", "--backend-parameters"), "default backend parameters", metavar="PARAMS"),
                 Option(("--enabled-disk-templates",), "comma-separated disk templates", metavar="LIST"),

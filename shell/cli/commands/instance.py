@@ -7,6 +7,7 @@ from typing import Any
 from agent.errors import OpCodeError
 from agent.master.opcodes import parse_size
 from shell.cli.commands._util import parse_indexed, parse_kv
+from shell.cli.commands.instance_move import MOVE_COMMANDS
 from shell.cli.context import Context
 from shell.cli.fields import (
     filter_needs_live,
@@ -99,6 +100,8 @@ def add(ctx: Context) -> int:
             op["snode"] = snode
     if a.iallocator:
         op["iallocator"] = a.iallocator
+    if a.nodegroup:
+        op["group_name"] = a.nodegroup
     ctx.submit([op])
     return 0
 
@@ -147,17 +150,30 @@ def info(ctx: Context) -> int:
                 for i, n in enumerate(inst.get("nics", []))
             ],
             "Disk template": inst.get("disk_template"),
-            "Disks": [
-                {f"disk/{i}": d["dev_type"], "size": f"{d['size']}M", "mode": d.get("mode", "rw"),
-                 "on primary": (d.get("logical_id") or ["", ""])[1]}
-                for i, d in enumerate(inst.get("disk_objects", []))
-            ],
+            "Disks": [_disk_info(i, d, inst) for i, d in enumerate(inst.get("disk_objects", []))],
         }
         lines = info_tree(shown)
         ctx.print("- " + lines[0])
         for line in lines[1:]:
             ctx.print("  " + line)
     return 0
+
+
+def _disk_info(index: int, disk: dict[str, Any], inst: dict[str, Any]) -> dict[str, Any]:
+    shown: dict[str, Any] = {f"disk/{index}": disk["dev_type"], "size": f"{disk['size']}M",
+                             "mode": disk.get("mode", "rw")}
+    lid = disk.get("logical_id") or ["", ""]
+    if disk["dev_type"] == "drbd" and len(lid) == 6:
+        minors = {lid[0]: lid[3], lid[1]: lid[4]}
+        primary = inst.get("primary_node")
+        secondary = next((n for n in minors if n != primary), None)
+        shown["port"] = lid[2]
+        shown["auth key"] = None
+        shown["on primary"] = f"/dev/drbd{minors.get(primary, '?')} ({inst['pnode']})"
+        shown["on secondary"] = f"/dev/drbd{minors.get(secondary, '?')} ({', '.join(inst['snodes'])})"
+    else:
+        shown["on primary"] = lid[1]
+    return shown
 
 
 def remove(ctx: Context) -> int:
@@ -223,6 +239,8 @@ register(Group("instance", "gnt-instance", "Instance administration", (
                 Option(("-H", "--hypervisor"), "hypervisor", metavar="HV"),
                 Option(("-n", "--node"), "primary node[:secondary node]", metavar="NODE[:NODE]", complete=NODE),
                 Option(("-I", "--iallocator"), "instance allocator", metavar="NAME"),
+                Option(("-g", "--node-group"), "node group the allocator places the instance in",
+                       dest="nodegroup", metavar="GROUP"),
                 Option(("-o", "--os-type"), "operating system", metavar="OS"),
                 Option(("--no-start",), "do not start the instance", action="store_true"),
                 Option(("--no-install",), "do not install the OS", action="store_true"),
@@ -258,4 +276,5 @@ register(Group("instance", "gnt-instance", "Instance administration", (
                      Option(("--timeout",), "seconds to wait before killing", type=int, default=120,
                             metavar="N")),
             args=(_MANY,)),
+    *MOVE_COMMANDS,
 )))

@@ -1,4 +1,4 @@
-"""gnt-node: add, list, list-fields, info, remove."""
+"""gnt-node: add, list, list-fields, info, remove, evacuate."""
 
 from __future__ import annotations
 
@@ -112,6 +112,56 @@ def remove(ctx: Context) -> int:
     return 0
 
 
+def evacuate(ctx: Context) -> int:
+    """Move a node's primary or secondary instances away, as Ganeti's gnt-node evacuate."""
+    from agent.errors import GanetiError
+    from shell.cli.context import job_results
+
+    a = ctx.args
+    if a.new_secondary is not None:
+        print("New secondary node given (disabling iallocator), hence evacuating secondary "
+              "instances only.", file=ctx.err)
+        a.secondary_only, a.primary_only = True, False
+    if a.secondary_only and a.primary_only:
+        raise UsageError("Only one of the --primary-only and --secondary-only options can be passed")
+    mode = "primary-only" if a.primary_only else "secondary-only" if a.secondary_only else "all"
+    (node,) = ctx.client.query("node", [a.name])
+    instances = set()
+    if not a.secondary_only:
+        instances.update(node["pinst_list"])
+    if not a.primary_only:
+        instances.update(node["sinst_list"])
+    if not instances:
+        print(f"No instances to evacuate on node(s) {a.name}, exiting.", file=ctx.err)
+        return 0
+    if not ctx.confirm(f"Relocate instance(s) {', '.join(sorted(instances))} from node(s) {a.name}?"):
+        return 1
+    op: dict[str, Any] = {"OP_ID": "OP_NODE_EVACUATE", "node_name": a.name, "mode": mode,
+                          "early_release": a.early_release}
+    if a.new_secondary is not None:
+        op["remote_node"] = a.new_secondary
+    if a.iallocator is not None:
+        op["iallocator"] = a.iallocator
+    if a.ignore_soft_errors:
+        op["ignore_soft_errors"] = True
+    (result,) = ctx.submit([op])
+    bad = 0
+    for ok, job_id in result["jobs"]:
+        if not ok:
+            bad += 1
+            continue
+        try:
+            job_results(ctx.client.wait_job(job_id, ctx._print_log))
+        except GanetiError as exc:  # each failed move is reported and counted, as Ganeti does
+            print(f"Job {job_id} failed: {exc.message}", file=ctx.err)
+            bad += 1
+    if bad:
+        ctx.print(f"There were {bad} errors during the evacuation.")
+        return 1
+    ctx.print("All instances evacuated successfully.")
+    return 0
+
+
 _NAMES = Arg("names", "node names (all when none)", nargs="*", complete=NODE)
 
 register(Group("node", "gnt-node", "Node administration", (
@@ -132,5 +182,18 @@ register(Group("node", "gnt-node", "Node administration", (
             args=(Arg("names", "fields", nargs="*", complete=FIELD),)),
     Command("info", "Show node details", info, options=(INFO_JSON,), args=(_NAMES,), aliases=("show",)),
     Command("remove", "Remove a node from the cluster", remove, submits_job=True,
+            args=(Arg("name", "node name", complete=NODE),)),
+    Command("evacuate", "Move the primary or secondary instances off a node", evacuate, submits_job=True,
+            options=(
+                Option(("-f", "--force"), "do not ask for confirmation", action="store_true"),
+                Option(("--early-release",), "release locks on the old secondary early", action="store_true"),
+                Option(("-I", "--iallocator"), "instance allocator", metavar="NAME"),
+                Option(("-n", "--new-secondary"), "new secondary node (secondary instances only)",
+                       metavar="NODE", complete=NODE),
+                Option(("-p", "--primary-only"), "evacuate primary instances only", action="store_true"),
+                Option(("-s", "--secondary-only"), "evacuate secondary instances only", action="store_true"),
+                Option(("--ignore-soft-errors",), "let the allocator ignore soft policy errors",
+                       action="store_true"),
+            ),
             args=(Arg("name", "node name", complete=NODE),)),
 )))

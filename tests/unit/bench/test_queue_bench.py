@@ -32,12 +32,11 @@ def test_realistic_rules_are_valid_and_mostly_match_nothing() -> None:
     assert 0 < len(matching) <= len(evaluated) // 5
 
 
-def test_scheduling_pass_starts_nothing_in_either_case() -> None:
+def test_scheduling_work_starts_nothing_in_any_case() -> None:
     figures = bench.measure_plan(sizes=(10, 50), passes=2)
 
-    assert {(f.case, f.queued) for f in figures} == {
-        (case, n) for case in (bench.PLAN_FULL, bench.PLAN_PAUSED) for n in (10, 50)
-    }
+    cases = (bench.PLAN_FULL, bench.PLAN_PAUSED, bench.PLAN_SUBMIT, bench.PLAN_RULES)
+    assert {(f.case, f.queued) for f in figures} == {(case, n) for case in cases for n in (10, 50)}
     assert "50 queued" in bench.plan_table(figures)
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from agent.errors import GanetiError
-from shell.repl.toolbar import ClusterStatus, StatusPoller, read_status, render
+from shell.repl.toolbar import ClusterStatus, QueueCounts, StatusPoller, read_status, render
 
 
 class Cluster:
@@ -62,3 +63,48 @@ def test_poller_says_unreachable_when_the_master_fails() -> None:
 
 def test_toolbar_before_the_first_answer() -> None:
     assert "connecting" in text(ClusterStatus())
+
+
+@dataclass(frozen=True)
+class Update:
+    seq: int
+    job_id: int
+    status: str = ""
+    snapshot: bool = False
+    snapshot_end: bool = False
+    removed: bool = False
+    epoch: str = "e1"
+
+
+def test_queue_counts_follow_a_snapshot_then_every_change() -> None:
+    counts = QueueCounts()
+    counts.apply([Update(5, 1, "running", snapshot=True), Update(5, 2, "queued", snapshot=True),
+                  Update(5, 3, "waiting", snapshot=True, snapshot_end=True)])
+    assert (counts.running, counts.queued, counts.seq, counts.epoch) == (1, 2, 5, "e1")
+    counts.apply([Update(6, 2, "running"), Update(7, 1, "success"), Update(8, 4, "queued")])
+    assert (counts.running, counts.queued, counts.seq) == (1, 2, 8)
+    counts.apply([Update(9, 4, "canceled"), Update(10, 3, "archived", removed=True)])
+    assert (counts.running, counts.queued) == (1, 0)
+
+
+def test_a_new_snapshot_replaces_what_was_counted() -> None:
+    counts = QueueCounts()
+    counts.apply([Update(1, 1, "queued", snapshot=True, snapshot_end=True), Update(2, 2, "queued")])
+    counts.apply([Update(40, 0, snapshot=True, snapshot_end=True)])  # an empty queue after a restart
+    assert (counts.running, counts.queued, counts.seq) == (0, 0, 40)
+
+
+def test_the_toolbar_takes_job_counts_from_the_stream_and_only_nodes_from_the_poll() -> None:
+    class Streaming(Cluster):
+        def get_jobs(self, job_ids: list[int] | None = None) -> tuple[list[dict[str, Any]], list[int]]:
+            raise AssertionError("jobs come from the stream")
+
+    changes: list[None] = []
+    poller = StatusPoller(lambda: Streaming(), on_change=lambda: changes.append(None))
+    poller.follow(iter([[Update(3, 1, "running", snapshot=True), Update(3, 2, "queued", snapshot=True,
+                                                                        snapshot_end=True)]]))
+    assert poller.following
+    assert poller.refresh() == ClusterStatus(True, running=1, queued=1, nodes=3, answering=1)
+    poller.follow(iter([[Update(4, 2, "running")], [Update(5, 1, "success"), Update(6, 2, "success")]]))
+    assert poller.status == ClusterStatus(True, running=0, queued=0, nodes=3, answering=1)
+    assert len(changes) == 3  # the poll, then one redraw per batch
