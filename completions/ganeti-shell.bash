@@ -158,12 +158,54 @@ _ganeti_shell_filter() {
 }
 complete -o default -F _ganeti_shell_filter gnt-filter
 
+_ganeti_shell_group() {
+  local cur prev cmd
+  cur="${COMP_WORDS[COMP_CWORD]}"; prev="${COMP_WORDS[COMP_CWORD-1]}"
+  local base=1; [[ "${COMP_WORDS[0]##*/}" == ganeti-shell ]] && base=2
+  if (( COMP_CWORD == base )); then
+    COMPREPLY=($(compgen -W 'add assign-nodes list list-fields' -- "$cur")); return
+  fi
+  cmd="${COMP_WORDS[base]}"
+  case "$cmd:$prev" in
+    add:--reason) COMPREPLY=(); return;;
+    add:--master) COMPREPLY=(); return;;
+    add:--priority) COMPREPLY=($(compgen -W 'low normal high' -- "$cur")); return;;
+    add:--alloc-policy) COMPREPLY=($(compgen -W 'preferred last_resort unallocable' -- "$cur")); return;;
+    assign-nodes:--reason) COMPREPLY=(); return;;
+    assign-nodes:--master) COMPREPLY=(); return;;
+    assign-nodes:--priority) COMPREPLY=($(compgen -W 'low normal high' -- "$cur")); return;;
+    list:--reason) COMPREPLY=(); return;;
+    list:--master) COMPREPLY=(); return;;
+    list:-o) _ganeti_shell_live field:group "$cur"; return;;
+    list:--output) _ganeti_shell_live field:group "$cur"; return;;
+    list:--separator) COMPREPLY=(); return;;
+    list-fields:--reason) COMPREPLY=(); return;;
+    list-fields:--master) COMPREPLY=(); return;;
+    list-fields:--separator) COMPREPLY=(); return;;
+  esac
+  if [[ "$cur" == -* ]]; then
+    case "$cmd" in
+      add) COMPREPLY=($(compgen -W '--alloc-policy --debug --dry-run --help --master --print-jobid --priority --reason --submit -d -h' -- "$cur"));;
+      assign-nodes) COMPREPLY=($(compgen -W '--debug --dry-run --force --help --master --print-jobid --priority --reason --submit -d -h' -- "$cur"));;
+      list) COMPREPLY=($(compgen -W '--debug --filter --help --master --no-headers --output --reason --separator --verbose -F -d -h -o -v' -- "$cur"));;
+      list-fields) COMPREPLY=($(compgen -W '--debug --help --master --no-headers --reason --separator -d -h' -- "$cur"));;
+    esac
+    return
+  fi
+  case "$cmd" in
+    assign-nodes) _ganeti_shell_live group "$cur";;
+    list) _ganeti_shell_live group "$cur";;
+    list-fields) _ganeti_shell_live field:group "$cur";;
+  esac
+}
+complete -o default -F _ganeti_shell_group gnt-group
+
 _ganeti_shell_instance() {
   local cur prev cmd
   cur="${COMP_WORDS[COMP_CWORD]}"; prev="${COMP_WORDS[COMP_CWORD-1]}"
   local base=1; [[ "${COMP_WORDS[0]##*/}" == ganeti-shell ]] && base=2
   if (( COMP_CWORD == base )); then
-    COMPREPLY=($(compgen -W 'add failover info list list-fields migrate remove replace-disks show shutdown start startup stop' -- "$cur")); return
+    COMPREPLY=($(compgen -W 'add change-group failover info list list-fields migrate modify remove replace-disks show shutdown start startup stop' -- "$cur")); return
   fi
   cmd="${COMP_WORDS[base]}"
   case "$cmd:$prev" in
@@ -223,6 +265,17 @@ _ganeti_shell_instance() {
     replace-disks:-I|replace-disks:--iallocator) COMPREPLY=(); return;;
     replace-disks:-n|replace-disks:--new-secondary) _ganeti_shell_live node "$cur"; return;;
     replace-disks:--disks) COMPREPLY=(); return;;
+    change-group:--reason) COMPREPLY=(); return;;
+    change-group:--master) COMPREPLY=(); return;;
+    change-group:--priority) COMPREPLY=($(compgen -W 'low normal high' -- "$cur")); return;;
+    change-group:-I|change-group:--iallocator) COMPREPLY=(); return;;
+    change-group:--to) _ganeti_shell_live group "$cur"; return;;
+    modify:--reason) COMPREPLY=(); return;;
+    modify:--master) COMPREPLY=(); return;;
+    modify:--priority) COMPREPLY=($(compgen -W 'low normal high' -- "$cur")); return;;
+    modify:-t|modify:--disk-template) COMPREPLY=($(compgen -W 'diskless file sharedfile plain blockdev drbd rbd ext gluster' -- "$cur")); return;;
+    modify:-n|modify:--node) _ganeti_shell_live node "$cur"; return;;
+    modify:-I|modify:--iallocator) COMPREPLY=(); return;;
   esac
   if [[ "$cur" == -* ]]; then
     case "$cmd" in
@@ -236,6 +289,8 @@ _ganeti_shell_instance() {
       failover) COMPREPLY=($(compgen -W '--cleanup --debug --dry-run --force --help --iallocator --ignore-consistency --ignore-ipolicy --master --print-jobid --priority --reason --shutdown-timeout --submit --target-node -I -d -f -h -n' -- "$cur"));;
       migrate) COMPREPLY=($(compgen -W '--allow-failover --cleanup --debug --dry-run --force --help --iallocator --ignore-hvversions --ignore-ipolicy --master --migration-mode --no-runtime-changes --non-live --print-jobid --priority --reason --submit --target-node -I -d -f -h -n' -- "$cur"));;
       replace-disks) COMPREPLY=($(compgen -W '--auto --debug --disks --dry-run --early-release --help --iallocator --ignore-ipolicy --master --new-secondary --on-primary --on-secondary --print-jobid --priority --reason --submit -I -a -d -h -n -p -s' -- "$cur"));;
+      change-group) COMPREPLY=($(compgen -W '--debug --dry-run --early-release --help --iallocator --master --print-jobid --priority --reason --submit --to -I -d -h' -- "$cur"));;
+      modify) COMPREPLY=($(compgen -W '--debug --disk-template --dry-run --force --help --iallocator --master --no-wait-for-sync --node --print-jobid --priority --reason --submit -I -d -f -h -n -t' -- "$cur"));;
     esac
     return
   fi
@@ -249,6 +304,8 @@ _ganeti_shell_instance() {
     failover) _ganeti_shell_live instance "$cur";;
     migrate) _ganeti_shell_live instance "$cur";;
     replace-disks) _ganeti_shell_live instance "$cur";;
+    change-group) _ganeti_shell_live instance "$cur";;
+    modify) _ganeti_shell_live instance "$cur";;
   esac
 }
 complete -o default -F _ganeti_shell_instance gnt-instance
@@ -374,12 +431,13 @@ complete -o default -F _ganeti_shell_node gnt-node
 
 _ganeti_shell() {
   if (( COMP_CWORD == 1 )); then
-    COMPREPLY=($(compgen -W 'agent cluster completion debug demo filter hbal hcheck hinfo instance job node repl tui' -- "${COMP_WORDS[1]}")); return
+    COMPREPLY=($(compgen -W 'agent cluster completion debug demo filter group hbal hcheck hinfo instance job node repl tui' -- "${COMP_WORDS[1]}")); return
   fi
   case "${COMP_WORDS[1]}" in
     cluster) _ganeti_shell_cluster;;
     debug) _ganeti_shell_debug;;
     filter) _ganeti_shell_filter;;
+    group) _ganeti_shell_group;;
     instance) _ganeti_shell_instance;;
     job) _ganeti_shell_job;;
     node) _ganeti_shell_node;;

@@ -43,6 +43,7 @@ complete -c ganeti-shell -n __ganeti_shell_top -a completion -d 'print a shell c
 complete -c ganeti-shell -n __ganeti_shell_top -a debug -d 'Debugging commands'
 complete -c ganeti-shell -n __ganeti_shell_top -a demo -d 'start a local cluster on loopback and open the shell'
 complete -c ganeti-shell -n __ganeti_shell_top -a filter -d 'Job filter rules'
+complete -c ganeti-shell -n __ganeti_shell_top -a group -d 'Node group administration'
 complete -c ganeti-shell -n __ganeti_shell_top -a hbal -d 'Ganeti'"'"'s hbal'
 complete -c ganeti-shell -n __ganeti_shell_top -a hcheck -d 'Ganeti'"'"'s hcheck'
 complete -c ganeti-shell -n __ganeti_shell_top -a hinfo -d 'Ganeti'"'"'s hinfo'
@@ -212,6 +213,52 @@ for prog in gnt-filter ganeti-shell
     complete -c $prog -n '__ganeti_shell_at filter dry-run' -f
 end
 
+# gnt-group: Node group administration
+for prog in gnt-group ganeti-shell
+    complete -c $prog -f -n '__ganeti_shell_at group' -a add -d 'Add a node group'
+    complete -c $prog -f -n '__ganeti_shell_at group' -a assign-nodes -d 'Move nodes into a node group'
+    complete -c $prog -f -n '__ganeti_shell_at group' -a list -d 'List node groups'
+    complete -c $prog -f -n '__ganeti_shell_at group' -a list-fields -d 'List the fields of group list'
+    complete -c $prog -n '__ganeti_shell_at group add' -s d -l debug -d 'increase debugging level'
+    complete -c $prog -n '__ganeti_shell_at group add' -l reason -d 'reason for the operation, recorded in the reason trail' -x
+    complete -c $prog -n '__ganeti_shell_at group add' -l master -d 'address of the master (unix:PATH or HOST:PORT)' -x
+    complete -c $prog -n '__ganeti_shell_at group add' -l submit -d 'submit the job and print its id, without waiting'
+    complete -c $prog -n '__ganeti_shell_at group add' -l print-jobid -d 'print the job id on the first line of the output'
+    complete -c $prog -n '__ganeti_shell_at group add' -l dry-run -d 'only check the operation, do not execute it'
+    complete -c $prog -n '__ganeti_shell_at group add' -l priority -d 'priority of the job' -x -a 'low normal high'
+    complete -c $prog -n '__ganeti_shell_at group add' -l alloc-policy -d 'allocation policy of the group' -x -a 'preferred last_resort unallocable'
+    complete -c $prog -n '__ganeti_shell_at group add' -s h -l help -d 'show the command'"'"'s help and exit'
+    complete -c $prog -n '__ganeti_shell_at group add' -f
+    complete -c $prog -n '__ganeti_shell_at group assign-nodes' -s d -l debug -d 'increase debugging level'
+    complete -c $prog -n '__ganeti_shell_at group assign-nodes' -l reason -d 'reason for the operation, recorded in the reason trail' -x
+    complete -c $prog -n '__ganeti_shell_at group assign-nodes' -l master -d 'address of the master (unix:PATH or HOST:PORT)' -x
+    complete -c $prog -n '__ganeti_shell_at group assign-nodes' -l submit -d 'submit the job and print its id, without waiting'
+    complete -c $prog -n '__ganeti_shell_at group assign-nodes' -l print-jobid -d 'print the job id on the first line of the output'
+    complete -c $prog -n '__ganeti_shell_at group assign-nodes' -l dry-run -d 'only check the operation, do not execute it'
+    complete -c $prog -n '__ganeti_shell_at group assign-nodes' -l priority -d 'priority of the job' -x -a 'low normal high'
+    complete -c $prog -n '__ganeti_shell_at group assign-nodes' -l force -d 'split mirrored instances across groups if needed'
+    complete -c $prog -n '__ganeti_shell_at group assign-nodes' -s h -l help -d 'show the command'"'"'s help and exit'
+    complete -c $prog -n '__ganeti_shell_at group assign-nodes' -f -a '(__ganeti_shell_live group)'
+    complete -c $prog -n '__ganeti_shell_at group list' -s d -l debug -d 'increase debugging level'
+    complete -c $prog -n '__ganeti_shell_at group list' -l reason -d 'reason for the operation, recorded in the reason trail' -x
+    complete -c $prog -n '__ganeti_shell_at group list' -l master -d 'address of the master (unix:PATH or HOST:PORT)' -x
+    complete -c $prog -n '__ganeti_shell_at group list' -s o -d 'comma-separated fields; +FIELD,... extends the defaults' -x -a '(__ganeti_shell_live field:group)'
+    complete -c $prog -n '__ganeti_shell_at group list' -l output -d 'fields as with -o, or '"'"'json'"'"' to print the rows as JSON for scripts' -x -a '(__ganeti_shell_live field:group)'
+    complete -c $prog -n '__ganeti_shell_at group list' -l no-headers -d 'omit the header row'
+    complete -c $prog -n '__ganeti_shell_at group list' -s F -l filter -d 'treat the argument as a query filter ('"'"'name =~ /^web/ and status == "running"'"'"')'
+    complete -c $prog -n '__ganeti_shell_at group list' -l separator -d 'separate columns with SEP, without padding' -x
+    complete -c $prog -n '__ganeti_shell_at group list' -s v -l verbose -d 'spell out unavailable values'
+    complete -c $prog -n '__ganeti_shell_at group list' -s h -l help -d 'show the command'"'"'s help and exit'
+    complete -c $prog -n '__ganeti_shell_at group list' -f -a '(__ganeti_shell_live group)'
+    complete -c $prog -n '__ganeti_shell_at group list-fields' -s d -l debug -d 'increase debugging level'
+    complete -c $prog -n '__ganeti_shell_at group list-fields' -l reason -d 'reason for the operation, recorded in the reason trail' -x
+    complete -c $prog -n '__ganeti_shell_at group list-fields' -l master -d 'address of the master (unix:PATH or HOST:PORT)' -x
+    complete -c $prog -n '__ganeti_shell_at group list-fields' -l no-headers -d 'omit the header row'
+    complete -c $prog -n '__ganeti_shell_at group list-fields' -l separator -d 'column separator' -x
+    complete -c $prog -n '__ganeti_shell_at group list-fields' -s h -l help -d 'show the command'"'"'s help and exit'
+    complete -c $prog -n '__ganeti_shell_at group list-fields' -f -a '(__ganeti_shell_live field:group)'
+end
+
 # gnt-instance: Instance administration
 for prog in gnt-instance ganeti-shell
     complete -c $prog -f -n '__ganeti_shell_at instance' -a add -d 'Create an instance'
@@ -227,6 +274,8 @@ for prog in gnt-instance ganeti-shell
     complete -c $prog -f -n '__ganeti_shell_at instance' -a failover -d 'Stop the instance and start it on another node'
     complete -c $prog -f -n '__ganeti_shell_at instance' -a migrate -d 'Live-migrate the instance to another node'
     complete -c $prog -f -n '__ganeti_shell_at instance' -a replace-disks -d 'Rebuild a DRBD instance'"'"'s disks or move its secondary'
+    complete -c $prog -f -n '__ganeti_shell_at instance' -a change-group -d 'Move the instance to another node group'
+    complete -c $prog -f -n '__ganeti_shell_at instance' -a modify -d 'Change the instance'"'"'s disk template (converting its disks)'
     complete -c $prog -n '__ganeti_shell_at instance add' -s d -l debug -d 'increase debugging level'
     complete -c $prog -n '__ganeti_shell_at instance add' -l reason -d 'reason for the operation, recorded in the reason trail' -x
     complete -c $prog -n '__ganeti_shell_at instance add' -l master -d 'address of the master (unix:PATH or HOST:PORT)' -x
@@ -372,6 +421,32 @@ for prog in gnt-instance ganeti-shell
     complete -c $prog -n '__ganeti_shell_at instance replace-disks' -l early-release -d 'release old storage before the resync ends'
     complete -c $prog -n '__ganeti_shell_at instance replace-disks' -s h -l help -d 'show the command'"'"'s help and exit'
     complete -c $prog -n '__ganeti_shell_at instance replace-disks' -f -a '(__ganeti_shell_live instance)'
+    complete -c $prog -n '__ganeti_shell_at instance change-group' -s d -l debug -d 'increase debugging level'
+    complete -c $prog -n '__ganeti_shell_at instance change-group' -l reason -d 'reason for the operation, recorded in the reason trail' -x
+    complete -c $prog -n '__ganeti_shell_at instance change-group' -l master -d 'address of the master (unix:PATH or HOST:PORT)' -x
+    complete -c $prog -n '__ganeti_shell_at instance change-group' -l submit -d 'submit the job and print its id, without waiting'
+    complete -c $prog -n '__ganeti_shell_at instance change-group' -l print-jobid -d 'print the job id on the first line of the output'
+    complete -c $prog -n '__ganeti_shell_at instance change-group' -l dry-run -d 'only check the operation, do not execute it'
+    complete -c $prog -n '__ganeti_shell_at instance change-group' -l priority -d 'priority of the job' -x -a 'low normal high'
+    complete -c $prog -n '__ganeti_shell_at instance change-group' -s I -l iallocator -d 'instance allocator choosing the target' -x
+    complete -c $prog -n '__ganeti_shell_at instance change-group' -l to -d 'target node group (repeatable; default: any other group)' -x -a '(__ganeti_shell_live group)'
+    complete -c $prog -n '__ganeti_shell_at instance change-group' -l early-release -d 'release locks on the old secondary early'
+    complete -c $prog -n '__ganeti_shell_at instance change-group' -s h -l help -d 'show the command'"'"'s help and exit'
+    complete -c $prog -n '__ganeti_shell_at instance change-group' -f -a '(__ganeti_shell_live instance)'
+    complete -c $prog -n '__ganeti_shell_at instance modify' -s d -l debug -d 'increase debugging level'
+    complete -c $prog -n '__ganeti_shell_at instance modify' -l reason -d 'reason for the operation, recorded in the reason trail' -x
+    complete -c $prog -n '__ganeti_shell_at instance modify' -l master -d 'address of the master (unix:PATH or HOST:PORT)' -x
+    complete -c $prog -n '__ganeti_shell_at instance modify' -l submit -d 'submit the job and print its id, without waiting'
+    complete -c $prog -n '__ganeti_shell_at instance modify' -l print-jobid -d 'print the job id on the first line of the output'
+    complete -c $prog -n '__ganeti_shell_at instance modify' -l dry-run -d 'only check the operation, do not execute it'
+    complete -c $prog -n '__ganeti_shell_at instance modify' -l priority -d 'priority of the job' -x -a 'low normal high'
+    complete -c $prog -n '__ganeti_shell_at instance modify' -s t -l disk-template -d 'new disk template' -x -a 'diskless file sharedfile plain blockdev drbd rbd ext gluster'
+    complete -c $prog -n '__ganeti_shell_at instance modify' -s n -l node -d 'secondary node for a conversion to drbd' -x -a '(__ganeti_shell_live node)'
+    complete -c $prog -n '__ganeti_shell_at instance modify' -s I -l iallocator -d 'instance allocator choosing the secondary' -x
+    complete -c $prog -n '__ganeti_shell_at instance modify' -l no-wait-for-sync -d 'do not wait for the disks to synchronise'
+    complete -c $prog -n '__ganeti_shell_at instance modify' -s f -l force -d 'force the change'
+    complete -c $prog -n '__ganeti_shell_at instance modify' -s h -l help -d 'show the command'"'"'s help and exit'
+    complete -c $prog -n '__ganeti_shell_at instance modify' -f -a '(__ganeti_shell_live instance)'
 end
 
 # gnt-job: Job queue

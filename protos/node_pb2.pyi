@@ -352,3 +352,17 @@ class DelayRequest(_message.Message):
 class DelayReply(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class DiskConvertRequest(_message.Message):
+    __slots__ = ("source", "target")
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    TARGET_FIELD_NUMBER: _ClassVar[int]
+    source: DiskSpec
+    target: DiskSpec
+    def __init__(self, source: _Optional[_Union[DiskSpec, _Mapping]] = ..., target: _Optional[_Union[DiskSpec, _Mapping]] = ...) -> None: ...
+
+class DiskConvertReply(_message.Message):
+    __slots__ = ("copied_mib",)
+    COPIED_MIB_FIELD_NUMBER: _ClassVar[int]
+    copied_mib: int
+    def __init__(self, copied_mib: _Optional[int] = ...) -> None: ...

@@ -99,6 +99,11 @@ class NodeAgentStub:
                 request_serializer=protos_dot_node__pb2.DiskListRequest.SerializeToString,
                 response_deserializer=protos_dot_node__pb2.DiskListReply.FromString,
                 _registered_method=True)
+        self.DiskConvert = channel.unary_unary(
+                '/ganeti_shell.node.NodeAgent/DiskConvert',
+                request_serializer=protos_dot_node__pb2.DiskConvertRequest.SerializeToString,
+                response_deserializer=protos_dot_node__pb2.DiskConvertReply.FromString,
+                _registered_method=True)
         self.DrbdStatus = channel.unary_unary(
                 '/ganeti_shell.node.NodeAgent/DrbdStatus',
                 request_serializer=protos_dot_node__pb2.DrbdStatusRequest.SerializeToString,
@@ -212,6 +217,13 @@ class NodeAgentServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def DiskConvert(self, request, context):
+        """Copy a disk's data into another disk of this node (disk template conversion).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def DrbdStatus(self, request, context):
         """This node's half of DRBD disks: state, role changes, (re)connection.
         """
@@ -310,6 +322,11 @@ def add_NodeAgentServicer_to_server(servicer, server):
                     servicer.DiskList,
                     request_deserializer=protos_dot_node__pb2.DiskListRequest.FromString,
                     response_serializer=protos_dot_node__pb2.DiskListReply.SerializeToString,
+            ),
+            'DiskConvert': grpc.unary_unary_rpc_method_handler(
+                    servicer.DiskConvert,
+                    request_deserializer=protos_dot_node__pb2.DiskConvertRequest.FromString,
+                    response_serializer=protos_dot_node__pb2.DiskConvertReply.SerializeToString,
             ),
             'DrbdStatus': grpc.unary_unary_rpc_method_handler(
                     servicer.DrbdStatus,
@@ -688,6 +705,33 @@ class NodeAgent:
             '/ganeti_shell.node.NodeAgent/DiskList',
             protos_dot_node__pb2.DiskListRequest.SerializeToString,
             protos_dot_node__pb2.DiskListReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DiskConvert(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ganeti_shell.node.NodeAgent/DiskConvert',
+            protos_dot_node__pb2.DiskConvertRequest.SerializeToString,
+            protos_dot_node__pb2.DiskConvertReply.FromString,
             options,
             channel_credentials,
             insecure,

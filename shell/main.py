@@ -20,6 +20,7 @@ GNT_PROGRAMS = {
     "gnt-job": "job",
     "gnt-debug": "debug",
     "gnt-filter": "filter",
+    "gnt-group": "group",
 }
 HTOOLS = ("hbal", "hcheck", "hinfo")
 GROUP_NAMES = tuple(GNT_PROGRAMS.values())

@@ -465,5 +465,5 @@ def parse_size(value: Any) -> int:
     return int(math.ceil(number * factor))
 
 
-# Opcodes that move instances register themselves in REGISTRY on import.
-from agent.master import opcodes_migration  # noqa: E402,F401
+# Opcodes that move instances and node groups register themselves in REGISTRY on import.
+from agent.master import opcodes_groups, opcodes_migration  # noqa: E402,F401

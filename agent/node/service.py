@@ -17,7 +17,7 @@ from agent import pki
 from agent.errors import GanetiError
 from agent.node.hostinfo import HostOverrides, read_host
 from agent.node.hypervisor import FakeHypervisor, Hypervisor
-from agent.node.storage import DisklessStorage, DiskRef, FileStorage, StorageBackend
+from agent.node.storage import DisklessStorage, DiskRef, FileStorage, StorageBackend, convert
 from agent.node.storage.drbd import PATH_PREFIX, DrbdPeer, DrbdStorage
 from agent.version import VERSION
 from protos import node_pb2, node_pb2_grpc
@@ -308,6 +308,19 @@ class NodeAgentService(node_pb2_grpc.NodeAgentServicer):
         backend = self._backend(request.disk.dev_type)
         await asyncio.to_thread(backend.remove, self._ref(request.disk))
         return node_pb2.DiskRemoveReply()
+
+    @master_only
+    async def DiskConvert(
+        self, request: node_pb2.DiskConvertRequest, context: grpc.aio.ServicerContext
+    ) -> node_pb2.DiskConvertReply:
+        source = self._backend(request.source.dev_type)
+        target = self._backend(request.target.dev_type)
+
+        def copy() -> int:
+            return convert.copy_disk(convert.data_path(source, request.source.uuid),
+                                     convert.data_path(target, request.target.uuid))
+
+        return node_pb2.DiskConvertReply(copied_mib=await asyncio.to_thread(copy))
 
     @master_only
     async def DiskList(

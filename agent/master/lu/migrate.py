@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from agent.errors import ConfigError, OpExecError, OpPrereqError, RpcError
+from agent.master.iallocator import RelocateRequest
 from agent.master.locks import EXCLUSIVE, lockset
-from agent.master.lu import drbd
+from agent.master.lu import allocate, drbd
 from agent.master.lu.base import logical_unit
 from agent.master.lu.instance import _InstanceLU, disk_path, effective_beparams, free_memory
 from agent.store import ConfigObject, Put
@@ -138,20 +139,17 @@ class _MigrationLU(_InstanceLU):
             self.live = mode == "live"
 
     async def _external_target(self) -> ConfigObject:
+        """The given target node, or the one a relocate request picks instead of the primary."""
         if self.target_given is not None:
             return self.target_given
-        allocator = self.op.get("iallocator") or (await self.ctx.config.cluster()).data.get("default_iallocator")
-        if not allocator:
-            raise OpPrereqError(
-                "No iallocator or node given and no cluster-wide default iallocator found; please "
-                "specify either an iallocator or a node, or set a cluster-wide default iallocator",
-                "wrong_input",
-            )
-        raise OpPrereqError(
-            f"Can't compute nodes using iallocator '{allocator}': relocation requests are not "
-            "supported; give a target node with -n",
-            "insufficient_resources",
+        allocator = await allocate.iallocator_or_node(self.ctx.config, self.op.get("iallocator"), None)
+        assert allocator is not None
+        answer = await allocate.ask_allocator(
+            self, allocator, RelocateRequest(self.inst.name, (self.pnode.name,))
         )
+        names = [str(n) for n in answer.result]
+        self.log_info(f"Selected nodes for instance {self.inst.name} via iallocator {allocator}: {', '.join(names)}")
+        return await self.ctx.config.node(names[0])
 
     async def _running_on(self, node: ConfigObject) -> node_pb2.InstanceState | None:
         listing = await self.ctx.rpc.call(node, lambda s: s.InstanceList, node_pb2.InstanceListRequest())

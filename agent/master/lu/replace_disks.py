@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from agent.errors import OpExecError, OpPrereqError, RpcError
+from agent.master.iallocator import RelocateRequest
 from agent.master.locks import EXCLUSIVE
-from agent.master.lu import drbd
+from agent.master.lu import allocate, drbd
 from agent.master.lu.base import logical_unit
+from agent.master.lu.group import group_members
 from agent.master.lu.instance import _InstanceLU
 from agent.master.lu.migrate import secondary_nodes
 from agent.store import ConfigObject, Put
@@ -30,12 +32,6 @@ class LUInstanceReplaceDisks(_InstanceLU):
                 )
             if op.get("remote_node") and op.get("iallocator"):
                 raise OpPrereqError("Do not specify both, iallocator and node", "wrong_input")
-            if op.get("iallocator"):
-                raise OpPrereqError(
-                    f"Can't compute nodes using iallocator '{op['iallocator']}': secondary "
-                    "relocation requests are not supported; give the new node with -n",
-                    "insufficient_resources",
-                )
         elif op.get("remote_node") or op.get("iallocator"):
             raise OpPrereqError(
                 "The iallocator and new node options can only be used when changing the secondary node",
@@ -43,6 +39,9 @@ class LUInstanceReplaceDisks(_InstanceLU):
             )
         await super().expand_names()
         self.remote = await self.ctx.config.node(op["remote_node"]) if op.get("remote_node") else None
+        self.allocator: str | None = None
+        if op["mode"] == CHG and self.remote is None:
+            self.allocator = await allocate.iallocator_or_node(self.ctx.config, op.get("iallocator"), None)
 
     async def needed_locks(self, level: str) -> dict[str, str]:
         if level in ("node", "node-res"):
@@ -50,6 +49,9 @@ class LUInstanceReplaceDisks(_InstanceLU):
             uuids = {self.inst.data["primary_node"], *secondary_nodes(self.inst, disks)}
             if self.remote is not None:
                 uuids.add(self.remote.uuid)
+            if self.allocator is not None:
+                # The allocator may pick any node of the instance's groups.
+                uuids.update(await group_members(self.ctx.config, uuids))
             return {f"{level}/{u}": EXCLUSIVE for u in sorted(uuids)}
         return await super().needed_locks(level)
 
@@ -70,6 +72,8 @@ class LUInstanceReplaceDisks(_InstanceLU):
                 "internal_error",
             )
         self.snode = await self._node(seconds[0])
+        if self.allocator is not None:
+            self.remote = await self._run_allocator(self.allocator)
         remote = self.remote
         if remote is not None and remote.uuid == inst.data["primary_node"]:
             raise OpPrereqError("The specified node is the primary node of the instance", "wrong_input")
@@ -121,6 +125,16 @@ class LUInstanceReplaceDisks(_InstanceLU):
                     f"Invalid disk index: {index} (instace has disks 0 to {len(self.disks) - 1}",
                     "wrong_input",
                 )
+
+    async def _run_allocator(self, allocator: str) -> ConfigObject:
+        """The new secondary, as a relocate request away from the current one chooses it."""
+        answer = await allocate.ask_allocator(
+            self, allocator, RelocateRequest(self.inst.name, (self.snode.name,))
+        )
+        name = str(answer.result[0])
+        # As Ganeti, the instance is named by its UUID in this line.
+        self.log_info(f"Selected new secondary for instance '{self.inst.uuid}': {name}")
+        return await self.ctx.config.node(name)
 
     def _step(self, number: int, total: int, text: str) -> None:
         self.ctx.log(f"STEP {number}/{total} {text}")

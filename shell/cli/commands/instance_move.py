@@ -1,11 +1,12 @@
-"""gnt-instance failover, migrate and replace-disks: moving an instance between nodes."""
+"""gnt-instance failover, migrate, replace-disks and change-group: moving an instance between nodes."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from shell.cli.commands.instance_modify import MODIFY_COMMANDS
 from shell.cli.context import Context
-from shell.cli.tree import INSTANCE, NODE, Arg, Command, Option, UsageError
+from shell.cli.tree import GROUP, INSTANCE, NODE, Arg, Command, Option, UsageError
 
 EXIT_DECLINED = 1
 
@@ -101,6 +102,36 @@ def replace_disks(ctx: Context) -> int:
     return 0
 
 
+def change_group(ctx: Context) -> int:
+    """Move an instance to another node group: follow the jobs the allocator planned."""
+    from agent.errors import GanetiError
+    from shell.cli.context import job_results
+
+    a = ctx.args
+    op: dict[str, Any] = {"OP_ID": "OP_INSTANCE_CHANGE_GROUP", "instance_name": a.name,
+                          "early_release": a.early_release}
+    if a.to:
+        op["target_groups"] = list(a.to)
+    if a.iallocator:
+        op["iallocator"] = a.iallocator
+    (result,) = ctx.submit([op])
+    bad = 0
+    for ok, job_id in result["jobs"]:
+        if not ok:
+            bad += 1
+            continue
+        try:
+            job_results(ctx.client.wait_job(job_id, ctx._print_log))
+        except GanetiError as exc:
+            print(f"Job {job_id} failed: {exc.message}", file=ctx.err)
+            bad += 1
+    if bad:
+        ctx.print(f"There were {bad} errors while changing group of instance '{a.name}'.")
+        return 1
+    ctx.print(f"Instance '{a.name}' changed group successfully.")
+    return 0
+
+
 _ONE = Arg("name", "instance name", complete=INSTANCE)
 _FORCE = Option(("-f", "--force"), "do not ask for confirmation", action="store_true")
 _IALLOC = Option(("-I", "--iallocator"), "instance allocator choosing the target", metavar="NAME")
@@ -141,4 +172,12 @@ MOVE_COMMANDS = (
                      Option(("--early-release",), "release old storage before the resync ends",
                             action="store_true")),
             args=(_ONE,)),
+    Command("change-group", "Move the instance to another node group", change_group, submits_job=True,
+            options=(_IALLOC,
+                     Option(("--to",), "target node group (repeatable; default: any other group)",
+                            action="append", metavar="GROUP", complete=GROUP),
+                     Option(("--early-release",), "release locks on the old secondary early",
+                            action="store_true")),
+            args=(_ONE,)),
+    *MODIFY_COMMANDS,
 )
