@@ -812,11 +812,12 @@ def plan_table(figures: Sequence[PlanFigure]) -> str:
     sizes = sorted({f.queued for f in figures})
     cases = list(dict.fromkeys(f.case for f in figures))
     by_key = {(f.case, f.queued): f for f in figures}
-    header = ["Scheduling work", *(f"{n:,} queued" for n in sizes), "Per queued job (largest)"]
+    growth = f"{sizes[-1]:,} / {sizes[0]:,} queued"
+    header = ["Scheduling work", *(f"{n:,} queued" for n in sizes), growth]
     rows = []
     for case in cases:
         cells = [fmt_time(by_key[(case, n)].median) for n in sizes]
-        rows.append([case, *cells, fmt_time(by_key[(case, sizes[-1])].median / sizes[-1])])
+        rows.append([case, *cells, fmt_ratio(by_key[(case, sizes[-1])].median / by_key[(case, sizes[0])].median)])
     return markdown_table(header, rows)
 
 
@@ -851,6 +852,7 @@ def burst_table(figures: Sequence[BurstFigure]) -> str:
     rows = []
     for f in figures:
         subs = f.submit_latencies
+        tenth = max(1, len(subs) // 10)
         rows.append(
             [
                 f"{f.max_running:,}",
@@ -861,12 +863,13 @@ def burst_table(figures: Sequence[BurstFigure]) -> str:
                 fmt_time(statistics.median(subs)),
                 fmt_time(max(subs)),
                 f"{fmt_ratio(max(subs) / f.first_submit)}",
+                f"{fmt_time(statistics.median(subs[:tenth]))} → {fmt_time(statistics.median(subs[-tenth:]))}",
                 fmt_time(f.makespan),
             ]
         )
     header = [
         "max-running-jobs", "Queued → running: p50", "p99", "max", "Submit: first", "median",
-        "max", "max / first", "All done",
+        "max", "max / first", "Median, first → last 10%", "All done",
     ]
     return markdown_table(header, rows)
 
@@ -901,10 +904,13 @@ def readme_section(r: Results, tables: dict[str, str], machine: str, elapsed: fl
     store_note = (
         f"\nQueues above {api_fill_limit:,} jobs are written straight into the stopped master's "
         "store and recovered at its restart (the same stored jobs a submission writes): "
-        "filling them through the API takes too long, see the scheduling pass below."
+        "filling them through the API, one call per job, takes minutes."
         if big else ""
     )
     burst_jobs = r.bursts[0].jobs if r.bursts else 0
+    capped = [b for b in r.bursts if b.max_running < b.jobs]
+    drain = (f"{fmt_rate(capped[0].jobs / capped[0].makespan)} here, submission to the last end"
+             if capped else "not measured")
     locks = {n: rate.per_second / sub.raw.per_second for (call, _, n), rate in sub.api.items() if call == LOCKS}
     ceiling = (
         "\nHere a call that writes nothing already runs at "
@@ -918,11 +924,21 @@ def readme_section(r: Results, tables: dict[str, str], machine: str, elapsed: fl
         ceiling += (
             f" One client's round trip without a write takes {fmt_time(trip)}, one raw commit "
             f"{fmt_time(commit)}: a submission from one client needs both, one after the other "
-            f"(its id comes back only after its commit), so it cannot beat "
-            f"×{commit / (trip + commit):.2f} of the raw rate here, far from ×0.8. From 16 clients, "
+            f"(its id comes back only after its commit), which puts one client near "
+            f"×{commit / (trip + commit):.2f} of the raw rate with these two figures"
+            f"{', short of ×0.8' if commit / (trip + commit) < 0.8 else ''} (the disk's speed "
+            "drifts from window to window: see the per-round ranges). From 16 clients, "
             "the commits are shared (one per group of waiting submissions), but every call still "
             "costs the master the CPU in the table, and two cores serve the clients, the master "
             "and its disk."
+        )
+    held = sub.api.get((SUBMIT, HELD, max(n for _, _, n in sub.api)))
+    if held is not None and held.cpu_per_call:
+        cap = 1 / held.cpu_per_call
+        ceiling += (
+            f" The master is one Python process: at {fmt_time(held.cpu_per_call)} of its CPU per "
+            f"submission it could not acknowledge more than {fmt_rate(cap)} even with a core to "
+            f"itself, ×{cap / sub.raw.per_second:.2f} of the raw commit rate measured here."
         )
     batches = len(r.filters[0].seconds_per_job) if r.filters else 0
     batch_jobs = r.filters[0].jobs if r.filters else 0
@@ -981,8 +997,8 @@ is `cancel_job` of a queued job (a random one each time, one at a time), measure
 sending the request to the watcher's thread holding the update ({changes} changes per
 size). The queue holds a 3600 s blocker running under max-running-jobs 1 and the
 rest queued behind it; the first row is the reference. Jobs up to {api_fill_limit:,} are
-submitted through the API from 16 clients (the fill column shows how the submission rate
-falls as the queue grows).{store_note}
+submitted through the API from 16 clients (the fill column shows the submission rate over
+the first and the last 10% of them).{store_note}
 "Snapshot" is how long a new watcher takes to receive the whole queue before its first
 live update (the stream carries up to 1,000 updates per message, so a snapshot of 100,000
 jobs is 100 messages; `watch_queue` hands them out one per job); "Cancel reply" is the
@@ -1009,6 +1025,17 @@ and none should be slower than the first. For scale, Ganeti's operators see 2–
 queued-to-running delays with 30 s outliers, and Ganeti's QA submits 10 × 20 `gnt-debug
 delay` jobs (200); this burst is {burst_jobs / 200:.0f} × that (100 × that, 20,000 jobs, is
 `--burst 20000`, not part of the default run).
+With max-running-jobs 20, a job's queued → running delay is mostly its turn for one of the
+20 slots: the queue drains as fast as jobs end ({drain}), so a job waits for the jobs
+submitted before it that have not started yet. Every start and every end is a scheduling pass that looks only
+at jobs that could start, and a job costs three transactions (its submission, its start,
+its end), each shared with whatever else is waiting to be written. The 16 clients keep 16
+submissions in flight, so once the master is busy a submission waits for the ones ahead of
+it: its latency is about 16 divided by the rate the master acknowledges them (Little's law),
+while the first one, sent to an idle master, waits for nobody. "max / first" stays above
+×1 for as long as the master cannot acknowledge 16 submissions in the time it takes to
+answer one. "Median, first → last 10%" compares the first tenth of the submissions sent
+with the last tenth, sent with most of the burst already in the queue.
 
 {tables["burst"]}
 {END_MARKER}

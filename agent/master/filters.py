@@ -2,7 +2,10 @@
 
 A rule holds predicates (``jobid``, ``opcode``, ``reason``; all must match)
 and an action. Rules are consulted in ``(priority, watermark, uuid)`` order;
-the first matching rule whose action is not CONTINUE applies to a job.
+the first matching rule whose action is not CONTINUE applies to a job. The
+scheduler asks for every job that enters the queue, so the rules are indexed
+(``RuleIndex``) and each predicate has a cheap pre-test: a job is evaluated in
+full only against the rules that could match it.
 """
 
 from __future__ import annotations

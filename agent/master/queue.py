@@ -78,7 +78,7 @@ class JobQueue:
         """The job's opcode summaries, worked out once while it is live (opcode inputs never change)."""
         found = self._summaries.get(job.id)
         if found is None:
-            found = (tuple(opcodes.summary(op.input) for op in job.ops), _user_reason(job))
+            found = (tuple(_op_summary(op.input) for op in job.ops), _user_reason(job))
             if job.id in self.live:
                 self._summaries[job.id] = found
         return found[0]
@@ -347,6 +347,25 @@ class JobQueue:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await self.writer.drain()
+
+
+_SUMMARIES: dict[tuple[Any, ...], str] = {}
+
+
+def _op_summary(op: dict[str, Any]) -> str:
+    """``opcodes.summary``, remembered per opcode and summarised value (most jobs repeat them)."""
+    op_id = op.get("OP_ID")
+    opdef = opcodes.REGISTRY.get(op_id) if isinstance(op_id, str) else None
+    value = op.get(opdef.summary_field) if opdef is not None and opdef.summary_field else None
+    if opdef is None or not isinstance(value, (str, int, float, type(None))):
+        return opcodes.summary(op)
+    key = (op_id, type(value), value)
+    found = _SUMMARIES.get(key)
+    if found is None:
+        if len(_SUMMARIES) >= 10_000:
+            _SUMMARIES.clear()
+        found = _SUMMARIES[key] = opcodes.summary(op)
+    return found
 
 
 def _user_reason(job: Job) -> str:

@@ -129,10 +129,10 @@ class JobRunner:
         ts = now_ts()
         op.status, op.start_timestamp = OpStatus.WAITING, ts
         job.start_timestamp = job.start_timestamp or ts
-        # Not awaited: nothing has run yet, so a crash before this write lands only
-        # leaves the job queued; when nothing waits (no dependency, locks free) it
+        # Written with the next transaction, not on its own: nothing has run yet, so
+        # a crash before it lands only leaves the job queued; when nothing waits it
         # shares the RUNNING write below.
-        queue.writer.update_soon(job)
+        queue.writer.update_later(job)
         queue.changed(job)
 
         def feedback(message: str) -> None:
@@ -141,7 +141,7 @@ class JobRunner:
             queue.changed(job)
 
         try:
-            if await self._waiting(state, self._check_dependencies(job, index, op)):
+            if op.input.get("depends") and await self._waiting(state, self._check_dependencies(job, index, op)):
                 op.status, op.result = OpStatus.CANCELED, CANCELED_BY_REQUEST
             else:
                 op.result = await self._execute(state, index, op, feedback)

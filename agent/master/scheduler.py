@@ -85,9 +85,6 @@ class _Ordered:
         self._levels: dict[int, dict[int, _Entry]] = {}
         self._unsorted: set[int] = set()
 
-    def __len__(self) -> int:
-        return sum(len(level) for level in self._levels.values())
-
     def __bool__(self) -> bool:
         return bool(self._levels)
 
@@ -140,7 +137,7 @@ class Scheduler:
     # -- the queue's changes ----------------------------------------------------
 
     def add(self, job: Job) -> None:
-        """A job entered the queue (submitted, recovered, or re-prioritised)."""
+        """A job entered the queue (submitted or recovered)."""
         rule = self.applying(job)
         if rule is not None and rule.kind == "REJECT":
             self._rejects[job.id] = (job, rule)

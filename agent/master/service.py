@@ -153,17 +153,18 @@ class ClusterService(cluster_pb2_grpc.ClusterServicer):
             backlog = None
         if backlog is None:
             # A snapshot of every live job, consistent with the sequence number it ends at:
-            # taken in one go, sent in chunks.
+            # statuses taken in one go, sent in chunks (summaries never change, so they are
+            # worked out chunk by chunk, letting other calls in between).
             after = events.last_seq
             jobs = sorted(queue.live.values(), key=lambda j: j.id)
-            rows = [(j.id, str(j.status), j.priority, queue.summary(j)) for j in jobs]
+            rows = [(j, str(j.status), j.priority) for j in jobs]
             for start in range(0, max(len(rows), 1), UPDATES_PER_MESSAGE):
                 chunk = rows[start:start + UPDATES_PER_MESSAGE]
                 message = cluster_pb2.QueueUpdates()
                 add = message.updates.add
-                for job_id, status, priority, summary in chunk:
-                    add(seq=after, epoch=epoch, snapshot=True, job_id=job_id, status=status,
-                        priority=priority, summary=summary)
+                for job, status, priority in chunk:
+                    add(seq=after, epoch=epoch, snapshot=True, job_id=job.id, status=status,
+                        priority=priority, summary=queue.summary(job))
                 if start + UPDATES_PER_MESSAGE >= len(rows):
                     if not chunk:
                         add(seq=after, epoch=epoch, snapshot=True)

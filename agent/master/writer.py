@@ -51,6 +51,15 @@ class JobWriter:
         self._kick()
         return future
 
+    def update_later(self, job: Job) -> None:
+        """Rewrite the job with the next transaction, whenever that is; nobody waits for it.
+
+        For states whose loss in a crash is harmless (the next durable state
+        supersedes them), so they cost no commit of their own.
+        """
+        data = job.to_dict()
+        self._updates[job.id] = (data["status"], data)
+
     async def update(self, job: Job) -> None:
         await self.update_soon(job)
 

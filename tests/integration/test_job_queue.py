@@ -205,3 +205,15 @@ def test_master_crash_with_hundreds_of_jobs_in_flight_loses_none(cluster: Demo, 
     assert all(j["opresult"] == [f"detected death of job {j['id']}"] for j in dead)
     assert len(dead) <= 20  # only the jobs that were running when the master died
     assert sum(1 for s in statuses if s == "success") == 300 - len(dead)
+
+
+def test_the_queue_stream_sends_a_snapshot_as_one_message(client: ClusterClient) -> None:
+    queued = client.submit_job([delay(0.01, on_master=False)])
+    with ClusterClient(client.address) as watcher:
+        stream = watcher.watch_queue_batches()
+        snapshot = next(stream)
+        stream.close()
+    assert snapshot and all(u.snapshot for u in snapshot)
+    assert [u.snapshot_end for u in snapshot] == [False] * (len(snapshot) - 1) + [True]
+    assert len({u.seq for u in snapshot}) == 1
+    client.wait_job(queued)
