@@ -37,6 +37,7 @@ commands:
   agent          run a node agent (with --master, the master too)
   demo           start a local cluster on loopback and open the shell
   repl           open the interactive shell
+  tui            open the live terminal UI (--master ADDRESS, --read-only, --theme dark|light)
   completion     print a shell completion script (bash, zsh or fish)
 """
 
@@ -80,6 +81,10 @@ def dispatch(argv: list[str], invoked_as: str = "ganeti-shell") -> int:
         from agent.daemon import main as agent_main
 
         return agent_main(rest)
+    if head == "tui":
+        from shell.tui import main as tui_main
+
+        return tui_main(rest)
     if head == "__complete":  # hidden: live names for the completion scripts
         from shell.cli.completion.names import main as names_main
 

@@ -1,0 +1,1 @@
+"""The TUI's screens, one module each: overview, queue (and job), filters, balance, cluster."""

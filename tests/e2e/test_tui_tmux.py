@@ -1,0 +1,85 @@
+"""The operator's story in a real terminal: watch the queue in ``ganeti-shell tui``, pause jobs
+with a filter rule added from the CLI in another window, see them held, remove it, see them run."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from shell.demo import Demo
+from tests.integration.conftest import running_cluster
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+def _tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
+
+
+def _screen(target: str) -> str:
+    return _tmux("capture-pane", "-p", "-t", target)
+
+
+def _wait_for(target: str, pattern: str, timeout: float = 60) -> re.Match[str]:
+    """Wait until the pane shows ``pattern`` (a regular expression); return the match."""
+    deadline = time.monotonic() + timeout
+    while True:
+        screen = _screen(target)
+        found = re.search(pattern, screen)
+        if found:
+            return found
+        assert time.monotonic() < deadline, f"{pattern!r} never appeared:\n{screen}"
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    yield from running_cluster(tmp_path_factory, "tui-e2e", nodes=1, populate=False)
+
+
+def test_pause_filter_from_the_cli_holds_jobs_in_the_tui_queue_until_removed(
+        cluster: Demo, tmp_path: Path) -> None:
+    session = f"gs-tui-{tmp_path.name}"[-30:]
+    tui = f"{session}:0"
+    cli = f"{session}:1"
+    env = f"env HOME={tmp_path} GANETI_SHELL_MASTER={cluster.master_address}"
+    _tmux("new-session", "-d", "-s", session, "-x", "140", "-y", "40",
+          f"{env} {sys.executable} -m shell tui; sleep 30")
+    _tmux("new-window", "-d", "-t", cli, f"{env} bash --norc --noprofile")
+    try:
+        _wait_for(tui, r"\d Queue")  # the footer lists the screens
+        _tmux("send-keys", "-t", tui, "2")
+        _wait_for(tui, r"\d+ jobs · .*connected")
+
+        gnt = f"{sys.executable} -m shell"
+        _tmux("send-keys", "-t", cli,
+              f"{gnt} filter add --action PAUSE --predicates '[[\"jobid\", [\">\", \"id\", \"watermark\"]]]'"
+              f" > {tmp_path}/uuid && for i in 1 2 3; do {gnt} debug delay --submit 0.2; done", "Enter")
+        _wait_for(cli, r"(JobID: \d+\s+){3}")
+        uuid = (tmp_path / "uuid").read_text().strip()
+        ids = re.findall(r"JobID: (\d+)", _screen(cli))[-3:]
+
+        for job_id in ids:  # all three held in the queue
+            _wait_for(tui, rf"\n{job_id} +queued ")
+        _tmux("send-keys", "-t", tui, "end")  # the newest job: why does it wait?
+        _wait_for(tui, rf"job {ids[-1]} queued: paused by filter rule {uuid}")
+
+        _tmux("send-keys", "-t", cli, f"{gnt} filter delete {uuid}", "Enter")
+        for job_id in ids:  # released: they run to the end
+            _wait_for(tui, rf"\n{job_id} +success ")
+        _wait_for(tui, r"queued 0|\d+ jobs · (?!.*queued)")
+
+        _tmux("send-keys", "-t", tui, "q")  # quits, and the terminal is given back
+        deadline = time.monotonic() + 20
+        while "jobs ·" in _screen(tui):
+            assert time.monotonic() < deadline, "the TUI did not quit on q"
+            time.sleep(0.2)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
