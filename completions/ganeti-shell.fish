@@ -47,6 +47,8 @@ complete -c ganeti-shell -n __ganeti_shell_top -a group -d 'Node group administr
 complete -c ganeti-shell -n __ganeti_shell_top -a hbal -d 'Ganeti'"'"'s hbal'
 complete -c ganeti-shell -n __ganeti_shell_top -a hcheck -d 'Ganeti'"'"'s hcheck'
 complete -c ganeti-shell -n __ganeti_shell_top -a hinfo -d 'Ganeti'"'"'s hinfo'
+complete -c ganeti-shell -n __ganeti_shell_top -a hroller -d 'Ganeti'"'"'s hroller'
+complete -c ganeti-shell -n __ganeti_shell_top -a hsqueeze -d 'Ganeti'"'"'s hsqueeze'
 complete -c ganeti-shell -n __ganeti_shell_top -a instance -d 'Instance administration'
 complete -c ganeti-shell -n __ganeti_shell_top -a job -d 'Job queue'
 complete -c ganeti-shell -n __ganeti_shell_top -a node -d 'Node administration'

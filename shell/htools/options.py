@@ -87,6 +87,25 @@ class Options:
     verbose: int = 1
     priority: str | None = None
     capacity_checks: bool = True
+    restrict_to_nodes: list[str] | None = None
+    node_tags: list[str] | None = None
+    offline_maintenance: bool = False
+    print_moves: bool = False
+    full_evacuation: bool = False
+    skip_non_redundant: bool = False
+    ignore_non_redundant: bool = False
+    force: bool = False
+    one_step_only: bool = False
+    no_headers: bool = False
+    min_resources: float = 2.0
+    target_resources: float = 2.0
+    disk_template: str | None = None
+    spindle_use: int | None = None
+    node_sim: list[str] = field(default_factory=list)
+    independent_groups: bool = False
+    accept_existing: bool = False
+    std_spec: tuple[int, int, int, int] | None = None
+    tiered_spec: tuple[int, int, int, int] | None = None
 
     def backends_given(self) -> list[Backend]:
         """The mutually exclusive data sources named on the command line."""
@@ -193,6 +212,49 @@ def _verbose(delta: int) -> Apply:
 
 def _flag(attr: str, value: bool = True) -> Apply:
     return _set(attr, lambda _v: value)
+
+
+def _disk_template(o: Options, v: str | None) -> None:
+    names = ("diskless", "file", "sharedfile", "plain", "blockdev", "drbd", "rbd", "ext",
+             "gluster")
+    if v not in names:
+        raise OptionValueError(f'Invalid string value for type DiskTemplate: "{v}"')
+    o.disk_template = v
+
+
+def _spindle_use(o: Options, v: str | None) -> None:
+    su = _read_int("parsing spindle-use", v)
+    if su < 0:
+        raise OptionValueError("Invalid value of the spindle-use (expected >= 0)")
+    o.spindle_use = su
+
+
+def _node_sim(o: Options, v: str | None) -> None:
+    o.node_sim.append(v or "")
+
+
+def parse_ispec(descr: str, text: str) -> tuple[int, int, int, int]:
+    """`disk,ram,cpu[,spindles]` (units allowed for disk and ram) -> (disk, ram, cpu, spn)."""
+    from agent.htools.hspace import parse_unit
+
+    parts = sep_split(text)
+    if len(parts) not in (3, 4):
+        raise OptionValueError(f"Invalid {descr} specification: '{text}', expected disk,ram,cpu")
+    vals = []
+    for what, val in zip(("disk", "memory"), parts[:2], strict=False):
+        try:
+            vals.append(parse_unit(val))
+        except ValueError as e:
+            raise OptionValueError(f"{descr} specs {what}: {e}") from None
+    vals.append(_read_int(f"{descr} specs cpus", parts[2]))
+    vals.append(_read_int(f"{descr} specs spindles", parts[3]) if len(parts) == 4 else 1)
+    return vals[0], vals[1], vals[2], vals[3]
+
+
+def _ispec(attr: str, descr: str) -> Apply:
+    def apply(o: Options, v: str | None) -> None:
+        setattr(o, attr, parse_ispec(descr, v or ""))
+    return apply
 
 
 N, R, OPT = ArgKind.NONE, ArgKind.REQUIRED, ArgKind.OPTIONAL
@@ -304,9 +366,71 @@ ALL_OPTIONS: dict[str, OptionDef] = {
                                   "choices=yes,no", _set("machine_readable", _yes_no)),
     "no_simulation": OptionDef("", "no-simulation", N, "", "skip the rebalancing simulation",
                                "none", _flag("no_simulation")),
+    "restrict_to_nodes": OptionDef("", "restrict-allocation-to", R, "NODES",
+                                   "restrict allocations to the given nodes (comma list)",
+                                   "none", _set("restrict_to_nodes",
+                                                lambda v: sep_split(v or ""))),
     "no_capacity_checks": OptionDef("", "no-capacity-checks", N, "",
                                     "skip capacity checks (global N+1)", "none",
                                     _flag("capacity_checks", False)),
+    "disk_template": OptionDef("", "disk-template", R, "TEMPLATE",
+                               "disk template of the new instances [first of the policy]",
+                               "choices=diskless,file,sharedfile,plain,blockdev,drbd,rbd,ext,"
+                               "gluster", _disk_template),
+    "spindle_use": OptionDef("", "spindle-use", R, "SPINDLES",
+                             "spindles a new instance uses [cluster standard spec]", "float",
+                             _spindle_use),
+    "node_sim": OptionDef("", "simulate", R, "SPEC",
+                          "simulate an empty cluster group, given as "
+                          "'alloc_policy,num_nodes,disk,ram,cpu' (repeatable)", "string",
+                          _node_sim),
+    "independent_groups": OptionDef("", "independent-groups", N, "",
+                                    "consider groups independently", "none",
+                                    _flag("independent_groups")),
+    "accept_existing": OptionDef("", "accept-existing-errors", N, "",
+                                 "accept existing N+1 violations; just add no new ones", "none",
+                                 _flag("accept_existing")),
+    "std_spec": OptionDef("", "standard-alloc", R, "STDSPEC",
+                          "standard instance spec, given as 'disk,ram,cpu[,spindles]'",
+                          "string", _ispec("std_spec", "standard")),
+    "tiered_spec": OptionDef("", "tiered-alloc", R, "TSPEC",
+                             "tiered initial instance spec, given as 'disk,ram,cpu[,spindles]'",
+                             "string", _ispec("tiered_spec", "tiered")),
+    "offline_maintenance": OptionDef("", "offline-maintenance", N, "",
+                                     "plan offline maintenance: all instances are down, "
+                                     "only replication pairs conflict", "none",
+                                     _flag("offline_maintenance")),
+    "no_headers": OptionDef("", "no-headers", N, "", "do not print the header line", "none",
+                            _flag("no_headers")),
+    "node_tags": OptionDef("", "node-tags", R, "TAG,...",
+                           "only nodes carrying at least one of these tags", "string",
+                           _set("node_tags", lambda v: sep_split(v or ""))),
+    "print_moves": OptionDef("", "print-moves", N, "",
+                             "print the instance moves each reboot group needs", "none",
+                             _flag("print_moves")),
+    "full_evacuation": OptionDef("", "full-evacuation", N, "",
+                                 "move all instances (primaries and secondaries) off the "
+                                 "nodes to reboot", "none", _flag("full_evacuation")),
+    "skip_non_redundant": OptionDef("", "skip-non-redundant", N, "",
+                                    "leave out nodes hosting a non-redundant instance", "none",
+                                    _flag("skip_non_redundant")),
+    "ignore_non_redundant": OptionDef("", "ignore-non-redundant", N, "",
+                                      "do as if there were no non-redundant instances",
+                                      "none", _flag("ignore_non_redundant")),
+    "force": OptionDef("f", "force", N, "", "go on despite warnings (e.g. no master node)",
+                       "none", _flag("force")),
+    "one_step_only": OptionDef("", "one-step-only", N, "", "only the first reboot group",
+                               "none", _flag("one_step_only")),
+    "min_resources": OptionDef("", "minimal-resources", R, "FACTOR",
+                               "free resources each node must keep, in standard instances, "
+                               "below which standby nodes are powered on [2.0]", "float",
+                               _set("min_resources",
+                                    lambda v: _read_float("minimal resources", v))),
+    "target_resources": OptionDef("", "target-resources", R, "FACTOR",
+                                  "free resources each node keeps after squeezing, in "
+                                  "standard instances [2.0]", "float",
+                                  _set("target_resources",
+                                       lambda v: _read_float("target resources", v))),
     "version": OptionDef("V", "version", N, "", "show the version", "none",
                          _flag("show_version")),
     "help": OptionDef("h", "help", N, "", "show this help", "none", _flag("show_help")),
@@ -334,6 +458,27 @@ TOOL_OPTIONS: dict[str, list[str]] = {
         "machine_readable", "max_cpu", "max_length", "min_disk", "min_gain", "min_gain_limit",
         "min_score", "ignore_soft_errors", "no_simulation", "offline", "quiet", "rapi",
         "select_instances", "no_capacity_checks", "verbose", *GENERIC,
+    ],
+    "hspace": [
+        "print_nodes", "data_file", "disk_template", "spindle_use", "node_sim", "rapi", "luxi",
+        "ialloc_src", "verbose", "quiet", "independent_groups", "accept_existing", "offline",
+        "no_capacity_checks", "machine_readable", "max_cpu", "max_length", "min_disk",
+        "std_spec", "tiered_spec", "save", "static_kvm_node_memory", *GENERIC,
+    ],
+    "hroller": [
+        "luxi", "rapi", "data_file", "ialloc_src", "offline", "offline_maintenance", "verbose",
+        "quiet", "no_headers", "node_tags", "save", "group", "print_moves", "full_evacuation",
+        "skip_non_redundant", "ignore_non_redundant", "force", "one_step_only",
+        "static_kvm_node_memory", *GENERIC,
+    ],
+    "hsqueeze": [
+        "luxi", "data_file", "exec_jobs", "min_resources", "target_resources", "save",
+        "print_commands", "verbose", "no_headers", "static_kvm_node_memory", *GENERIC,
+    ],
+    "hail": [
+        "print_nodes", "save", "data_file", "node_sim", "verbose", "ignore_dynu",
+        "ignore_soft_errors", "no_capacity_checks", "restrict_to_nodes", "mond", "mond_xen",
+        "static_kvm_node_memory", *GENERIC,
     ],
     "hinfo": [
         "print_nodes", "print_instances", "data_file", "rapi", "luxi", "ialloc_src", "verbose",
