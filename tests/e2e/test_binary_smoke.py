@@ -1,4 +1,4 @@
-"""The single binary, alone: a demo cluster, its commands, and the gnt-* and htools links.
+"""The single binary, alone: a demo cluster, the gnt-* and htools links, and the TUI in a real terminal.
 
 Runs when ``GANETI_SHELL_BINARY`` names a built binary (``make binary-smoke`` builds
 one and sets it); nothing from the virtualenv is on the PATH.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -41,11 +42,17 @@ def _wait_for(session: str, pattern: str, timeout: float = 60) -> str:
         time.sleep(0.3)
 
 
-def test_binary_runs_a_demo_cluster_and_its_commands(tmp_path: Path) -> None:
+def _pane_command(session: str) -> str:
+    return subprocess.run(["tmux", "list-panes", "-t", session, "-F", "#{pane_current_command}"],
+                          capture_output=True, text=True).stdout.strip()
+
+
+def test_binary_runs_a_demo_cluster_its_commands_and_the_tui(tmp_path: Path) -> None:
     state = tmp_path / "demo"
     env = _env(tmp_path, state)
     assert _run(env, "ganeti-shell", "--version").stdout.startswith("ganeti-shell ")
     _run(env, "ganeti-shell", "demo", "--detach", "--state-dir", str(state))
+    session = f"gs-bin-{os.getpid()}"
     try:
         assert (state / "node1" / "master.sock").exists(), sorted(p.name for p in state.iterdir())
         listing = _run(env, "gnt-instance", "list", "--no-headers", "-o", "name,status").stdout
@@ -57,7 +64,21 @@ def test_binary_runs_a_demo_cluster_and_its_commands(tmp_path: Path) -> None:
         hbal = subprocess.run(["hbal", "-L"], capture_output=True, text=True,
                               env=env, timeout=120)
         assert hbal.returncode == 0 and "Initial score" in hbal.stdout, hbal.stdout + hbal.stderr
+        if shutil.which("tmux"):
+            subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "160", "-y", "45",
+                            f"env -i {' '.join(f'{k}={v}' for k, v in env.items())} ganeti-shell tui; sleep 30"],
+                           check=True)
+            _wait_for(session, r"node1\.demo")  # the overview's node bars
+            subprocess.run(["tmux", "send-keys", "-t", session, "2"], check=True)
+            _run(env, "gnt-debug", "delay", "0.5")
+            _wait_for(session, r"TEST_DELAY")  # the queue screen saw the job through the stream
+            subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True)
+            deadline = time.monotonic() + 20  # q quits: the pane's command becomes the sleep after it
+            while _pane_command(session) != "sleep":
+                assert time.monotonic() < deadline, f"the TUI did not exit on q: {_pane_command(session)}"
+                time.sleep(0.3)
     finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
         subprocess.run(["ganeti-shell", "demo", "--stop", "--state-dir", str(state)], capture_output=True,
                        env=env, timeout=60)
     pids = list(state.glob("node*/agent.pid"))
