@@ -2,7 +2,7 @@
 VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
-LINKS   := gnt-cluster gnt-node gnt-instance gnt-job gnt-debug gnt-filter gnt-group hbal hcheck hinfo hail hroller hsqueeze
+LINKS   := gnt-cluster gnt-node gnt-instance gnt-job gnt-debug gnt-filter gnt-group hbal hcheck hinfo hail hroller hsqueeze hspace
 PYTHON  ?= python3
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

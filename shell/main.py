@@ -22,7 +22,7 @@ GNT_PROGRAMS = {
     "gnt-filter": "filter",
     "gnt-group": "group",
 }
-HTOOLS = ("hbal", "hcheck", "hinfo", "hroller", "hsqueeze")
+HTOOLS = ("hbal", "hcheck", "hinfo", "hroller", "hsqueeze", "hspace")
 GROUP_NAMES = tuple(GNT_PROGRAMS.values())
 
 USAGE = f"""usage: ganeti-shell [--version] [--help] [COMMAND ...]
