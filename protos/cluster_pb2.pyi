@@ -190,10 +190,12 @@ class SubmitJobRequest(_message.Message):
     def __init__(self, ops_json: _Optional[str] = ..., secrets_json: _Optional[_Mapping[int, str]] = ...) -> None: ...
 
 class SubmitJobReply(_message.Message):
-    __slots__ = ("job_id",)
+    __slots__ = ("job_id", "error_json")
     JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    ERROR_JSON_FIELD_NUMBER: _ClassVar[int]
     job_id: int
-    def __init__(self, job_id: _Optional[int] = ...) -> None: ...
+    error_json: str
+    def __init__(self, job_id: _Optional[int] = ..., error_json: _Optional[str] = ...) -> None: ...
 
 class GetJobsRequest(_message.Message):
     __slots__ = ("job_ids", "include_archived")

@@ -39,6 +39,11 @@ class ClusterStub:
                 request_serializer=protos_dot_cluster__pb2.SubmitJobRequest.SerializeToString,
                 response_deserializer=protos_dot_cluster__pb2.SubmitJobReply.FromString,
                 _registered_method=True)
+        self.SubmitJobStream = channel.stream_stream(
+                '/ganeti_shell.cluster.Cluster/SubmitJobStream',
+                request_serializer=protos_dot_cluster__pb2.SubmitJobRequest.SerializeToString,
+                response_deserializer=protos_dot_cluster__pb2.SubmitJobReply.FromString,
+                _registered_method=True)
         self.GetJobs = channel.unary_unary(
                 '/ganeti_shell.cluster.Cluster/GetJobs',
                 request_serializer=protos_dot_cluster__pb2.GetJobsRequest.SerializeToString,
@@ -131,6 +136,15 @@ class ClusterServicer:
 
     def SubmitJob(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SubmitJobStream(self, request_iterator, context):
+        """Many submissions over one stream, for scripts that submit in bulk: one reply
+        per request, in order, each sent once that job is committed (or with the
+        error that refused it); submissions in flight together share commits.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -256,6 +270,11 @@ def add_ClusterServicer_to_server(servicer, server):
                     request_deserializer=protos_dot_cluster__pb2.SubmitJobRequest.FromString,
                     response_serializer=protos_dot_cluster__pb2.SubmitJobReply.SerializeToString,
             ),
+            'SubmitJobStream': grpc.stream_stream_rpc_method_handler(
+                    servicer.SubmitJobStream,
+                    request_deserializer=protos_dot_cluster__pb2.SubmitJobRequest.FromString,
+                    response_serializer=protos_dot_cluster__pb2.SubmitJobReply.SerializeToString,
+            ),
             'GetJobs': grpc.unary_unary_rpc_method_handler(
                     servicer.GetJobs,
                     request_deserializer=protos_dot_cluster__pb2.GetJobsRequest.FromString,
@@ -367,6 +386,33 @@ class Cluster:
             request,
             target,
             '/ganeti_shell.cluster.Cluster/SubmitJob',
+            protos_dot_cluster__pb2.SubmitJobRequest.SerializeToString,
+            protos_dot_cluster__pb2.SubmitJobReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SubmitJobStream(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_stream(
+            request_iterator,
+            target,
+            '/ganeti_shell.cluster.Cluster/SubmitJobStream',
             protos_dot_cluster__pb2.SubmitJobRequest.SerializeToString,
             protos_dot_cluster__pb2.SubmitJobReply.FromString,
             options,

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -110,6 +111,33 @@ class ClusterClient:
             secrets_json={k: json.dumps(v) for k, v in (secrets or {}).items()},
         )
         return int(self._call(self._stub.SubmitJob, request).job_id)
+
+    def submit_job_stream(
+        self, jobs: Iterable[list[dict[str, Any]]], window: int = 256
+    ) -> Iterator[int | GanetiError]:
+        """Submit many jobs over one stream; yields, in order, each job's id once it is
+        committed, or the error that refused it. At most ``window`` are in flight."""
+        slots = threading.Semaphore(window)
+        done = threading.Event()
+
+        def requests() -> Iterator[cluster_pb2.SubmitJobRequest]:
+            for ops in jobs:
+                while not slots.acquire(timeout=0.5):
+                    if done.is_set():
+                        return
+                yield cluster_pb2.SubmitJobRequest(ops_json=json.dumps(ops))
+
+        try:
+            for reply in self._stub.SubmitJobStream(requests()):
+                slots.release()
+                if reply.error_json:
+                    yield decode_error(reply.error_json)
+                else:
+                    yield int(reply.job_id)
+        except grpc.RpcError as exc:
+            raise self._error(exc) from None
+        finally:
+            done.set()
 
     def get_jobs(
         self, job_ids: list[int] | None = None, include_archived: bool = False

@@ -88,6 +88,10 @@ class ClusterService(cluster_pb2_grpc.ClusterServicer):
     async def SubmitJob(
         self, request: cluster_pb2.SubmitJobRequest, context: grpc.aio.ServicerContext
     ) -> cluster_pb2.SubmitJobReply:
+        return cluster_pb2.SubmitJobReply(job_id=await self._submit(request))
+
+    async def _submit(self, request: cluster_pb2.SubmitJobRequest) -> int:
+        """Decode one submission and queue it; its id once it is committed."""
         try:
             ops = json.loads(request.ops_json)
             secrets = {int(k): json.loads(v) for k, v in request.secrets_json.items()}
@@ -95,8 +99,34 @@ class ClusterService(cluster_pb2_grpc.ClusterServicer):
             raise OpCodeError(f"malformed JSON: {exc}") from None
         if not isinstance(ops, list):
             raise OpCodeError("a job must be a JSON list of opcodes")
-        job_id = await self.master.queue.submit(ops, secrets)
-        return cluster_pb2.SubmitJobReply(job_id=job_id)
+        return await self.master.queue.submit(ops, secrets)
+
+    async def SubmitJobStream(
+        self, requests: AsyncIterator[cluster_pb2.SubmitJobRequest], context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[cluster_pb2.SubmitJobReply]:
+        await check_caller(context)
+        pending: asyncio.Queue[asyncio.Task[cluster_pb2.SubmitJobReply] | None] = asyncio.Queue()
+
+        async def one(request: cluster_pb2.SubmitJobRequest) -> cluster_pb2.SubmitJobReply:
+            try:
+                return cluster_pb2.SubmitJobReply(job_id=await self._submit(request))
+            except GanetiError as exc:
+                return cluster_pb2.SubmitJobReply(error_json=json.dumps(exc.encode()))
+
+        async def read() -> None:
+            # Every request becomes a submission at once, so that those in flight share commits.
+            try:
+                async for request in requests:
+                    await pending.put(asyncio.create_task(one(request)))
+            finally:
+                await pending.put(None)
+
+        reader = asyncio.create_task(read())
+        try:
+            while (task := await pending.get()) is not None:
+                yield await task  # in request order
+        finally:
+            reader.cancel()
 
     @mapped
     async def GetJobs(
