@@ -209,7 +209,7 @@ class Engine:
         regular: list[tuple[int, Instance]] = []
         exotic: list[tuple[int, Instance]] = []
         for pos, inst in enumerate(victims):
-            if inst.forthcoming or len(set(inst.excl_tags)) != len(inst.excl_tags):
+            if len(set(inst.excl_tags)) != len(inst.excl_tags):
                 exotic.append((pos, inst))
             elif inst.mirror is not MirrorType.NONE:
                 regular.append((pos, inst))
@@ -316,6 +316,9 @@ class Engine:
             ok = (bt.drbd & bt.use_sec)[:, None] & ~np.asarray(fail)
             fo = np.where(ok, sc, np.inf).reshape(-1)
             lb = np.minimum(lb, np.where(np.isnan(fo), -np.inf, fo))
+        if bt.ctx.forth is not None:
+            # the bound assumes the real resources move: forthcoming ones are always scored
+            lb = np.where(bt.ctx.forth[:, 0], -np.inf, lb)
         return lb
 
     def _eval_batch(self, chunk: list[tuple[int, Instance]],
@@ -399,6 +402,7 @@ class Engine:
             "u2": col([i.util.dsk for i in insts], np.float64),
             "u3": col([i.util.net for i in insts], np.float64),
             "loc": col([i.location_score for i in insts], np.int64),
+            "forth": col([i.forthcoming for i in insts], bool),
         }
 
 

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from .balance import BalanceOptions, balance
 from .cluster import ClusterData
-from .global_n1 import MissingNodeError, failing_nodes
 from .instance import Instance
 from .node import Node
 from .score import cluster_score, optimal_score
 from .types import FailMode
+
+if TYPE_CHECKING:
+    from .balance import BalanceOptions
 
 
 def bad_items(nodes: Sequence[Node]) -> tuple[list[int], list[int]]:
@@ -77,6 +79,8 @@ def group_health(gidx: int, nodes: Sequence[Node],
     gn1: int | None = None
     gn1_error: str | None = None
     if instances is not None:
+        from .global_n1 import MissingNodeError, failing_nodes  # NumPy: only when needed
+
         try:
             gn1 = len(failing_nodes({n.idx: n for n in nodes}, {i.idx: i for i in instances}))
         except MissingNodeError as err:
@@ -127,7 +131,6 @@ def hcheck(data: ClusterData, opts: BalanceOptions | None = None,
 
     `capacity=False` is `--no-capacity-checks` (no GN1_FAIL values).
     """
-    opts = opts or BalanceOptions()
     groups = data.groups_with_nodes()
 
     def health(d: ClusterData, gidx: int) -> GroupHealth:
@@ -143,11 +146,16 @@ def hcheck(data: ClusterData, opts: BalanceOptions | None = None,
     report = HcheckReport(initial, need_rebalance=need)
     do_sim = simulate and need
     report.simulated = do_sim
+    if do_sim:
+        from .balance import BalanceOptions, balance  # NumPy: only when simulating
+
+        opts = opts or BalanceOptions()
     final = []
     for gidx, ini_health in zip(groups, initial, strict=True):
         if not do_sim:
             final.append(ini_health)
             continue
+        assert opts is not None
         nodes = _group_nodes(data, gidx)
         if cluster_score(nodes) < opts.min_score + optimal_score(nodes):
             final.append(ini_health)

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from .balance_engine import Engine
 
 _AGG = {k: c.aggregate.value for k, c in enumerate(COMPONENTS)}
+REAL_FIELDS = ("i_mem", "f_dsk", "f_sp", "inst_sp", "u_cpu", "l0", "l1", "l2", "l3", "r_mem",
+               "fail_n1", "npri", "nsec", "loc")
+"""Node fields a forthcoming instance leaves alone (it moves only the `*_f` fields and tags)."""
 
 
 @dataclass
@@ -65,6 +68,8 @@ class BatchCtx:
         self.tg = eng.ids[eng.tl][None, :]
         b = len(insts)
         self.rows = np.arange(b)[:, None]
+        forth = ins["forth"]
+        self.forth: np.ndarray | None = forth if forth.any() else None
         kmax = max((len(i.excl_tags) for i in insts), default=0)
         self.kmax = kmax
         if kmax:
@@ -169,6 +174,9 @@ class BatchCtx:
                 val: Any = eng.const[k]
                 if transfer is not None and self.kmax and eng.has_locs:
                     val = self._map_value(*transfer)
+                    if self.forth is not None:
+                        # forthcoming instances are not in the location/exclusion map
+                        val = np.where(self.forth, eng.const[k], val)
             elif k not in d1:
                 val = eng.const[k]
             elif comp.aggregate.value == "stddev":
@@ -207,19 +215,57 @@ class BatchCtx:
         keys = eng.map_keys - van + newk
         return total - keys
 
-    # -- moves -------------------------------------------------------------------
+    # -- node operations (forthcoming instances: spec §5.7) -------------------------
+    def _keep_real(self, old: State, new: State) -> State:
+        """For forthcoming rows, the node's real fields stay as they were."""
+        if self.forth is None:
+            return new
+        out = dict(new)
+        for fld in REAL_FIELDS:
+            if new[fld] is not old[fld]:
+                out[fld] = np.where(self.forth, old[fld], new[fld])
+        return out
+
+    def _add_pri(self, st: State, ins: State, force: Any, new_loc: Any, dsrd: Any,
+                 conf: Any) -> tuple[State, Any]:
+        new, fail = add_primary(st, ins, force, new_loc, dsrd, conf)
+        if self.forth is None:
+            return new, fail
+        # a forthcoming primary is only checked against the forthcoming resources
+        local = ins["local"]
+        l_cpu = st["vcpu_ratio"]
+        soft = ((new["fmem_f"] <= 0)
+                | (local & ((new["fdsk_f"] <= 0) | (new["fdsk_f"] < st["lo_dsk"])))
+                | (local & st["excl"] & (new["fsp_f"] < 0))
+                | (local & (new["isp_f"] > st["hi_sp"]))
+                | ((l_cpu >= 0) & (l_cpu < new["ucpu_f"] / st["t_cpu"])))
+        return self._keep_real(st, new), np.where(self.forth, ~force & soft, fail)
+
+    def _add_sec(self, st: State, ins: State, peer_val: Any, force: Any,
+                 ignore_disks: Any = False) -> tuple[State, Any]:
+        new, fail = add_secondary(st, ins, peer_val, force, ignore_disks)
+        if self.forth is None:
+            return new, fail
+        soft = ((~ins["drbd"]) | (new["fdsk_f"] <= 0) | (new["fdsk_f"] < st["lo_dsk"])
+                | (st["excl"] & (new["fsp_f"] < 0)) | (new["isp_f"] > st["hi_sp"])
+                | (ins["secneed"] >= st["fmem_f"]))
+        return self._keep_real(st, new), np.where(self.forth, ~force & soft, fail)
+
     def _rm_pri(self, st: State, j: np.ndarray) -> State:
-        return remove_primary(st, self.ins, self.dsrd(j), self.conf_drop(j))
+        return self._keep_real(st, remove_primary(st, self.ins, self.dsrd(j), self.conf_drop(j)))
 
     def _rm_sec(self, st: State, j: np.ndarray) -> State:
-        return remove_secondary(st, self.ins, self.peer(j, self.pg), self.max_excl(j, self.pg))
+        return self._keep_real(st, remove_secondary(st, self.ins, self.peer(j, self.pg),
+                                                    self.max_excl(j, self.pg)))
+
+    # -- moves -------------------------------------------------------------------
 
     def failover(self, stp: State, sts: State, force: np.ndarray) -> tuple[np.ndarray, Any]:
         p, s = self.pl, self.sl
         rp = self._rm_pri(stp, p)
-        newp, fp = add_secondary(rp, self.ins, self.peer(p, self.sg), force, ~self.eng.state.online[p])
+        newp, fp = self._add_sec(rp, self.ins, self.peer(p, self.sg), force, ~self.eng.state.online[p])
         rs = self._rm_sec(sts, s)
-        news, fs = add_primary(rs, self.ins, force, self.ins["loc"], self.dsrd(s), self.conf_add(s))
+        news, fs = self._add_pri(rs, self.ins, force, self.ins["loc"], self.dsrd(s), self.conf_add(s))
         fail = fp | fs | ~np.asarray(self.mig(p, s))
         sc = self.score([(stp, newp, p), (sts, news, s)], (p, s))
         return sc, fail
@@ -229,10 +275,10 @@ class BatchCtx:
         p, s, t = self.pl, self.sl, self.tl
         rp = self._rm_pri(stp, p)
         new_loc = self.eng.ls[p, t]
-        newp, fp = add_primary(rp, self.ins, np.ones_like(force), new_loc, self.dsrd(p),
+        newp, fp = self._add_pri(rp, self.ins, np.ones_like(force), new_loc, self.dsrd(p),
                                self.conf_drop(p))
         news = self._rm_sec(sts, s)
-        newt, ft = add_secondary(stt, self.ins, self.peer(t, self.pg), force)
+        newt, ft = self._add_sec(stt, self.ins, self.peer(t, self.pg), force)
         sc = self.score([(stp, newp, p), (sts, news, s), (stt, newt, t)], None)
         return sc, fp | ft
 
@@ -240,9 +286,9 @@ class BatchCtx:
                              sforce: np.ndarray) -> tuple[np.ndarray, Any]:
         p, s, t = self.pl, self.sl, self.tl
         rp = self._rm_pri(stp, p)
-        newp, fp = add_secondary(rp, self.ins, self.peer(p, self.tg), sforce)
+        newp, fp = self._add_sec(rp, self.ins, self.peer(p, self.tg), sforce)
         news = self._rm_sec(sts, s)
-        newt, ft = add_primary(stt, self.ins, np.full_like(sforce, self.eng.force),
+        newt, ft = self._add_pri(stt, self.ins, np.full_like(sforce, self.eng.force),
                                self.eng.ls[t, p], self.dsrd(t), self.conf_add(t))
         fail = fp | ft | ~np.asarray(self.mig(p, t))
         sc = self.score([(stp, newp, p), (sts, news, s), (stt, newt, t)], (p, t))
@@ -256,10 +302,10 @@ class BatchCtx:
         new_loc = self.eng.ls[t, s]
         ins_loc = dict(self.ins)
         ins_loc["loc"] = new_loc
-        tmp, ftmp = add_primary(rs, ins_loc, pforce, new_loc, self.dsrd(s), self.conf_add(s))
-        rs2 = remove_primary(tmp, ins_loc, self.dsrd(s), self.conf_add(s))
-        news, fs = add_secondary(rs2, self.ins, self.peer(s, self.tg), pforce)
-        newt, ft = add_primary(stt, ins_loc, pforce, new_loc, self.dsrd(t), self.conf_add(t))
+        tmp, ftmp = self._add_pri(rs, ins_loc, pforce, new_loc, self.dsrd(s), self.conf_add(s))
+        rs2 = self._keep_real(tmp, remove_primary(tmp, ins_loc, self.dsrd(s), self.conf_add(s)))
+        news, fs = self._add_sec(rs2, self.ins, self.peer(s, self.tg), pforce)
+        newt, ft = self._add_pri(stt, ins_loc, pforce, new_loc, self.dsrd(t), self.conf_add(t))
         fail = ftmp | fs | ft | ~np.asarray(self.mig(p, s)) | ~np.asarray(self.mig(s, t))
         sc = self.score([(stp, newp, p), (sts, news, s), (stt, newt, t)], (p, t))
         return sc, fail
@@ -270,8 +316,8 @@ class BatchCtx:
         newp = self._rm_pri(stp, p)
         rs = self._rm_sec(sts, s)
         new_loc = self.eng.ls[s, t]
-        news, fs = add_primary(rs, self.ins, pforce, new_loc, self.dsrd(s), self.conf_add(s))
-        newt, ft = add_secondary(stt, self.ins, self.peer(t, self.sg), pforce)
+        news, fs = self._add_pri(rs, self.ins, pforce, new_loc, self.dsrd(s), self.conf_add(s))
+        newt, ft = self._add_sec(stt, self.ins, self.peer(t, self.sg), pforce)
         fail = fs | ft | ~np.asarray(self.mig(p, s))
         sc = self.score([(stp, newp, p), (sts, news, s), (stt, newt, t)], (p, s))
         return sc, fail
@@ -279,7 +325,7 @@ class BatchCtx:
     def failover_to_any(self, stp: State, stt: State, pforce: np.ndarray) -> tuple[np.ndarray, Any]:
         p, t = self.pl, self.tl
         newp = self._rm_pri(stp, p)
-        newt, ft = add_primary(stt, self.ins, pforce, self.ins["loc"], self.dsrd(t),
+        newt, ft = self._add_pri(stt, self.ins, pforce, self.ins["loc"], self.dsrd(t),
                                self.conf_add(t))
         fail = ft | ~np.asarray(self.mig(p, t))
         sc = self.score([(stp, newp, p), (stt, newt, t)], (p, t))

@@ -97,11 +97,12 @@ def merge_data(data: ClusterData, opts: LoadOptions) -> ClusterData:
         raise HtoolsError("Unknown instance(s): [" + ",".join(f'"{u}"' for u in unknown) + "]")
     suffix = longest_domain([n.name for n in nodes] + inst_names)
     sel_set, exc_set = set(sel), set(exc)
+    dsrd_t, extags_t = tuple(dsrd), tuple(extags)  # str.startswith takes all prefixes at once
     for inst in insts:
         if inst.name in exc_set or (sel and inst.name not in sel_set):
             inst.movable = False
-        inst.dsrd_loc_tags = frozenset(t for t in inst.tags if any(t.startswith(p) for p in dsrd))
-        inst.excl_tags = [t for t in inst.tags if any(t.startswith(p) for p in extags)]
+        inst.dsrd_loc_tags = frozenset(t for t in inst.tags if t.startswith(dsrd_t))
+        inst.excl_tags = [t for t in inst.tags if t.startswith(extags_t)]
         inst.alias = compute_alias(suffix, inst.name)
     for node in nodes:
         node.location_tags = location_tags(ctags, node.tags)

@@ -10,10 +10,12 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from .node import Node, fdiv
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 class Aggregate(Enum):
@@ -117,9 +119,28 @@ def node_values(node: Node) -> list[float]:
 
 def fold_sum(values: np.ndarray) -> float:
     """Left-fold sum starting at 0, as Haskell's `foldl' (+) 0`."""
+    import numpy as np
+
     if values.size == 0:
         return 0.0
     return float(np.cumsum(values)[-1])
+
+
+def _fold_list(values: Sequence[float]) -> float:
+    """`fold_sum` of a list, without NumPy (same additions in the same order)."""
+    if not values:
+        return 0.0
+    total = values[0]
+    for v in values[1:]:
+        total = total + v
+    return total
+
+
+def _stddev_list(values: Sequence[float]) -> float:
+    """`stddev` of a list, without NumPy (same operations in the same order)."""
+    n = float(len(values))
+    mean = _fold_list(values) / n
+    return math.sqrt(_fold_list([(v - mean) * (v - mean) for v in values]) / n)
 
 
 def stddev(values: np.ndarray) -> float:
@@ -171,13 +192,26 @@ def total_from_values(values: Sequence[float]) -> float:
 
 
 def component_values(nodes: Iterable[Node]) -> list[float]:
-    """The aggregated component values of a node list ([] if none online)."""
+    """The aggregated component values of a node list ([] if none online).
+
+    Plain Python (the tools that only score a cluster start without NumPy);
+    the same float operations as `values_from_matrix`, so the same results.
+    """
     node_list = list(nodes)
     online = [n for n in node_list if not n.offline]
-    offline = [n for n in node_list if n.offline]
-    on = np.array([node_values(n) for n in online], dtype=np.float64).reshape(-1, 20).T
-    off = np.array([node_values(n) for n in offline], dtype=np.float64).reshape(-1, 20).T
-    return values_from_matrix(on, off, map_value(merge_maps(online)))
+    if not online:
+        return []
+    on_rows = list(zip(*(node_values(n) for n in online), strict=True))
+    off_vals = [node_values(n) for n in node_list if n.offline]
+    out = [0.0] * len(COMPONENTS)
+    for row in STDDEV_ROWS:
+        out[row] = _stddev_list(on_rows[row])
+    for row in SUM_ROWS:
+        out[row] = _fold_list(on_rows[row])
+    for row in OFFLINE_ROWS:
+        out[row] = _fold_list([v[row] for v in off_vals])
+    out[MAP_COMPONENT] = map_value(merge_maps(online))
+    return out
 
 
 def cluster_score(nodes: Iterable[Node]) -> float:

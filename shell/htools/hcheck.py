@@ -10,7 +10,6 @@ from agent.htools import ClusterData
 from agent.htools import capacity as cap
 
 from .common import apply_node_status, fatal, load, no_arguments, out, run_tool
-from .hbal import balance_options
 from .options import Options
 from .output import format_keys
 
@@ -51,8 +50,12 @@ def _print_block(opts: Options, phase: str, level: str, keys: list[tuple[str, st
 
 
 def _report(data: ClusterData, opts: Options, simulate: bool) -> cap.HcheckReport:
-    rep = cap.hcheck(data, balance_options(opts), simulate=simulate,
-                     capacity=opts.capacity_checks)
+    balance_opts = None
+    if simulate:
+        from .hbal import balance_options  # the balancing engine, only when it may run
+
+        balance_opts = balance_options(opts)
+    rep = cap.hcheck(data, balance_opts, simulate=simulate, capacity=opts.capacity_checks)
     if rep.error is not None:
         # Ganeti 3.0.2 crashes here (a DRBD secondary in another group); we report it
         raise fatal(f"cannot check the capacity of the cluster: {rep.error}")

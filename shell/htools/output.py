@@ -10,8 +10,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from agent.htools import NO_NODE, BalanceStep, Instance, Node, ScoreBreakdown, show_double
+from agent.htools.instance import NO_NODE, Instance
+from agent.htools.node import Node
+
+if TYPE_CHECKING:
+    from agent.htools import BalanceStep, ScoreBreakdown
 
 UNKNOWN_FIELD = "<unknown field>"
 
@@ -78,6 +83,12 @@ def _status(n: Node) -> str:
     return "*" if n.fail_n1 else " "
 
 
+def _show_double(value: float) -> str:
+    from agent.htools.numfmt import show_double  # decimal: only for the columns that need it
+
+    return show_double(value)
+
+
 #: field → (header, numeric, formatter); Ganeti's `Node.showField`/`showHeader`.
 NODE_FIELDS: dict[str, tuple[str, bool, Callable[[Node], str]]] = {
     "idx": ("Index", True, lambda n: "%4d" % n.idx),
@@ -111,8 +122,8 @@ NODE_FIELDS: dict[str, tuple[str, bool, Callable[[Node], str]]] = {
               lambda n: ",".join(f"{k}={v}" for k, v in sorted(n.p_tags.items()))),
     "peermap": ("PeerMap", False, lambda n: _peer_map(n, None)),
     "spindle_count": ("NodeSpindles", True, lambda n: str(n.t_spindles)),
-    "hi_spindles": ("MaxSpindles", True, lambda n: show_double(n.hi_spindles)),
-    "inst_spindles": ("InstSpindles", True, lambda n: show_double(n.inst_spindles)),
+    "hi_spindles": ("MaxSpindles", True, lambda n: _show_double(n.hi_spindles)),
+    "inst_spindles": ("InstSpindles", True, lambda n: _show_double(n.inst_spindles)),
 }
 
 DEFAULT_NODE_FIELDS = [

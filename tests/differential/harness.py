@@ -30,6 +30,8 @@ SCORE_TOL = 1.5e-8          # last printed digit of %.8f
 INITIAL_SCORE_TOL = 1e-6    # brief: initial score equal to 1e-6
 STEP_RE = re.compile(r"^\s+(\d+)\. (\S+)\s+(\S+)\s+=> (\S+)\s+(-?[\d.]+|NaN|Infinity) a=(.*)$")
 NUM_RE = re.compile(r"-?\d+\.\d+(?:e-?\d+)?")
+#: The location our load errors add after Ganeti's sentence: ` ({data}:6, field 'x')`.
+LOCATION_RE = re.compile(r" \(\{data\}(?::\d+)?(?:, field '[^']*')?\)$")
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,12 @@ def ours(case: Case) -> Result:
 
 
 # -- comparisons -------------------------------------------------------------
+
+def ganeti_part(stderr: str) -> str:
+    """stderr without the file/line/field location ours appends to load errors."""
+    return "".join(LOCATION_RE.sub("", line) if line.startswith(LOAD_ERROR) else line
+                   for line in stderr.splitlines(keepends=True))
+
 
 def drop_ipolicy(text: str) -> str:
     """Remove the `Loaded cluster ipolicy:` dump (ours differs by design)."""

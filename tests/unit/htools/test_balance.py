@@ -80,3 +80,56 @@ def test_failover_opcode_fields():
         "OP_ID": "OP_INSTANCE_MIGRATE", "instance_name": "web1",
         "allow_runtime_changes": False, "ignore_ipolicy": False, "cleanup": False,
         "allow_failover": True, "ignore_hvversions": True}]
+
+
+def _with_forthcoming(text: str, every: int) -> str:
+    """Mark every `every`-th instance of a random cluster as forthcoming."""
+    sections = text.split("\n\n")
+    lines = sections[2].split("\n")
+    sections[2] = "\n".join(ln[:-1] + "Y" if k % every == 0 else ln for k, ln in enumerate(lines))
+    return "\n\n".join(sections)
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("opts", [BalanceOptions(), BalanceOptions(ignore_soft_errors=True)])
+def test_bulk_engine_balances_forthcoming_instances_like_exact_scoring(seed, opts):
+    text = _with_forthcoming(random_cluster(seed, nodes=6, instances=40, offline=seed % 2), 3)
+    data = _load(text)
+    assert any(i.forthcoming for i in data.instances)
+    fast = balance(data, 0, opts)
+    exact = balance(data, 0, BalanceOptions(**{**opts.__dict__, "exact": True}))
+    assert [(s.instance, s.move, f"{s.score:.8f}") for s in fast.steps] == [
+        (s.instance, s.move, f"{s.score:.8f}") for s in exact.steps]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_bulk_engine_finds_each_forthcoming_instances_best_move(seed):
+    from agent.htools.balance import candidate_instances, instance_moves
+    from agent.htools.balance_engine import Engine
+    from agent.htools.group_state import GroupState
+    from agent.htools.moves import apply_move
+    from agent.htools.types import FailMode
+
+    data = _load(_with_forthcoming(random_cluster(seed, nodes=5, instances=45), 2))
+    opts = BalanceOptions()
+    state = GroupState(list(data.nodes), data.instances)
+    targets = [n.idx for n in data.nodes if not n.offline]
+    engine = Engine(state, targets, False)
+    checked = 0
+    for inst in candidate_instances(state, [i.idx for i in data.instances], opts):
+        if not inst.forthcoming:
+            continue
+        scores = []
+        for move in instance_moves(state, inst, targets, opts):
+            res = apply_move(state.nodes, inst, move, False)
+            if not isinstance(res, FailMode):
+                scores.append(state.score_with(res.nodes))
+        short = engine.shortlist([inst], float("inf"), opts)
+        assert bool(short) == bool(scores)
+        if scores:
+            got = [apply_move(state.nodes, inst, c.move, False) for c in short]
+            assert not any(isinstance(r, FailMode) for r in got)
+            assert min(state.score_with(r.nodes) for r in got
+                       if not isinstance(r, FailMode)) == min(scores)
+            checked += 1
+    assert checked >= 5

@@ -37,8 +37,32 @@ def test_error_names_file_line_and_field():
     text = "g|u|preferred||\n\nn1|abc|0|0|0|0|0|N|u\n\n\n\n"
     with pytest.raises(LoaderError) as err:
         parse_text(text, "bad.data")
-    msg = str(err.value)
-    assert msg.startswith("bad.data:3:") and "total memory" in msg and "n1" in msg
+    assert str(err.value) == "n1: cannot parse string 'abc' (bad.data:3, field 'total memory')"
+    assert err.value.ganeti_message == "n1: cannot parse string 'abc'"
+    assert (err.value.path, err.value.line, err.value.field) == ("bad.data", 3, "total memory")
+
+
+def test_errors_follow_ganetis_order_of_checks():
+    # free memory and exclusive storage are both bad: the memory is read first
+    text = "g|u|preferred||\n\nn1|1|0|x|0|0|0|N|u|1||maybe\n\n\n\n"
+    with pytest.raises(LoaderError) as err:
+        parse_text(text, "f.data")
+    assert err.value.ganeti_message == "n1: cannot parse string 'x'"
+
+
+def test_short_lines_are_quoted_as_haskell_lists():
+    with pytest.raises(LoaderError) as err:
+        parse_text('g|u|pre"ferred\n\n\n\n', "f.data")
+    assert err.value.ganeti_message == \
+        'Invalid/incomplete group data: \'["g","u","pre\\"ferred"]\''
+    assert str(err.value).endswith("(f.data:1)")
+
+
+def test_policy_errors_name_the_policy_part():
+    tiny_pol = TINY + "\n|1,1,1,1,1,x|1,1,1,1,1,1;2,2,2,2,2,2|drbd|4.0|32.0\n"
+    with pytest.raises(LoaderError) as err:
+        parse_text(tiny_pol, "f.data")
+    assert err.value.ganeti_message == "/stdspec/spindleuse: cannot parse string 'x'"
 
 
 def test_unknown_group_and_node_are_reported():
@@ -80,3 +104,12 @@ def test_empty_sections_keep_their_blank_lines():
     text = "g|u|preferred||\n\nn1|1024|0|1024|1024|1024|1|N|u\n\n\n\n"
     out = serialize_cluster(parse_text(text))
     assert "\n\n\n\n|" in out
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity"])
+def test_non_finite_node_totals_are_refused_with_the_location(value):
+    text = f"g|u|preferred||\n\nn1|1024|0|0|10|10|{value}|N|u\n\n\n\n"
+    with pytest.raises(LoaderError) as err:
+        parse_text(text, "f.data")
+    assert err.value.field == "total cpus" and err.value.line == 3
+    assert "must be a finite number" in err.value.ganeti_message
