@@ -431,7 +431,7 @@ complete -o default -F _ganeti_shell_node gnt-node
 
 _ganeti_shell() {
   if (( COMP_CWORD == 1 )); then
-    COMPREPLY=($(compgen -W 'agent cluster completion debug demo filter group hbal hcheck hinfo hroller hspace hsqueeze instance job node repl tui' -- "${COMP_WORDS[1]}")); return
+    COMPREPLY=($(compgen -W 'agent cluster completion debug demo filter group hail hbal hcheck hinfo hroller hspace hsqueeze instance job node repl tui' -- "${COMP_WORDS[1]}")); return
   fi
   case "${COMP_WORDS[1]}" in
     cluster) _ganeti_shell_cluster;;

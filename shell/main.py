@@ -22,7 +22,7 @@ GNT_PROGRAMS = {
     "gnt-filter": "filter",
     "gnt-group": "group",
 }
-HTOOLS = ("hbal", "hcheck", "hinfo", "hroller", "hsqueeze", "hspace")
+HTOOLS = ("hbal", "hcheck", "hinfo", "hail", "hroller", "hsqueeze", "hspace")
 GROUP_NAMES = tuple(GNT_PROGRAMS.values())
 
 USAGE = f"""usage: ganeti-shell [--version] [--help] [COMMAND ...]
@@ -81,10 +81,6 @@ def dispatch(argv: list[str], invoked_as: str = "ganeti-shell") -> int:
         from agent.daemon import main as agent_main
 
         return agent_main(rest)
-    if head == "tui":
-        from shell.tui import main as tui_main
-
-        return tui_main(rest)
     if head == "__complete":  # hidden: live names for the completion scripts
         from shell.cli.completion.names import main as names_main
 
@@ -93,6 +89,10 @@ def dispatch(argv: list[str], invoked_as: str = "ganeti-shell") -> int:
         from shell.cli.completion import main as completion_main
 
         return completion_main(rest)
+    if head == "tui":
+        from shell.tui import main as tui_main
+
+        return tui_main(rest)
     if head == "demo":
         from shell.demo import main as demo_main
 

@@ -18,7 +18,7 @@ from ..group import Group
 from ..instance import Instance
 from ..node import Node
 from .capacity import CapacityFilter
-from .fast_alloc import fast_alloc_pair, fast_alloc_single
+from .fast_alloc import Runs, fast_alloc_pair, fast_alloc_single, pair_runs
 from .haskell_show import show_group, show_list
 from .request import IAllocOptions, NewInstance
 
@@ -43,7 +43,7 @@ def has_required_networks(group: Group, networks: Sequence[str]) -> bool:
 
 
 def try_alloc(opts: IAllocOptions, nodes: NodeMap, insts: InstMap, inst: Instance,
-              cands: list[int] | list[tuple[int, list[int]]], count: int) -> AllocSolution:
+              cands: list[int] | Runs, count: int) -> AllocSolution:
     """Best placement on the candidates, scored (and capacity-checked) over `nodes`."""
     pred = CapacityFilter(nodes, insts) if opts.capacity else None
     force = opts.ignore_soft_errors
@@ -59,8 +59,12 @@ def try_alloc(opts: IAllocOptions, nodes: NodeMap, insts: InstMap, inst: Instanc
 
 
 def _candidates(nodes: NodeMap, count: int, restrict: Sequence[str] | None
-                ) -> list[int] | list[tuple[int, list[int]]]:
-    return gen_alloc_nodes(nodes.values(), count, restrict_to=restrict)
+                ) -> list[int] | Runs:
+    """Ganeti's `genAllocNodes`: nodes (count 1) or primary runs (count 2)."""
+    if count == 2:
+        single = gen_alloc_nodes(nodes.values(), 1, restrict_to=restrict)
+        return pair_runs(nodes, single)  # type: ignore[arg-type]
+    return gen_alloc_nodes(nodes.values(), count, restrict_to=restrict)  # type: ignore[return-value]
 
 
 def describe_group(group: Group, outcome: AllocSolution | str) -> list[str]:

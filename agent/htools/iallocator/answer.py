@@ -179,3 +179,5 @@ def answer(request_text: str, opts: IAllocOptions | None = None,
         return run(req, opts).to_json()
     except HtoolsError as err:
         return failure(str(err))
+    except Exception as err:  # noqa: BLE001 - the caller always gets an answer document
+        return failure(f"internal error: {type(err).__name__}: {err}")

@@ -19,10 +19,12 @@ compare running totals; without a witness the exact simulation of
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
 
 from ..allocation import AllocElement
-from ..global_n1 import FREELY_MOVABLE, can_evacuate_node, placed_state
+from ..global_n1 import FREELY_MOVABLE, can_evacuate_node
 from ..instance import Instance
 from ..node import Node
 from ..policy import inst_matches_policy
@@ -34,54 +36,177 @@ Verdict = tuple[bool, frozenset[int] | None]
 """(evacuable, nodes the verdict depends on; None: depends on the whole group)."""
 
 
-def quick_evacuation(nodes: NodeMap, insts: InstMap, x: int,
-                     members: list[int]) -> tuple[bool, frozenset[int]] | None:
-    """Whether node `x` can be evacuated, by limits alone; None when it takes the simulation."""
+class Overlay(Mapping[int, Any]):
+    """A map seen through a few replaced or added entries (no copy of the base)."""
+
+    def __init__(self, base: Mapping[int, Any], top: dict[int, Any]) -> None:
+        self.base = base
+        self.top = top
+
+    def __getitem__(self, key: int) -> Any:
+        if key in self.top:
+            return self.top[key]
+        return self.base[key]
+
+    def __iter__(self) -> Iterator[int]:
+        yield from self.base
+        yield from (k for k in self.top if k not in self.base)
+
+    def __len__(self) -> int:
+        return len(self.base) + sum(1 for k in self.top if k not in self.base)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.top or key in self.base
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What evacuating one node involves: its DRBD failovers and the rest to place."""
+
+    drbd: tuple[tuple[int, int, bool], ...]
+    """(secondary, memory it takes, migration allowed) per DRBD instance."""
+    mem: int
+    dsk: int
+    local: bool
+    shared: bool
+    fixed: tuple[Instance, ...]
+    rest: int
+    """Number of primaries that are not DRBD."""
+    missing: bool
+    """A DRBD secondary lies outside the node map (left to the simulation)."""
+
+
+def evacuation_plan(nodes: NodeMap, insts: InstMap, x: int) -> _Plan:
+    """Summarise node `x`'s primaries for `quick_evacuation`."""
     node = nodes[x]
-    deps = {x}
-    extra: dict[int, int] = {}
-    rest: list[Instance] = []
+    drbd = []
+    rest = []
+    missing = False
     for iidx in node.plist:
         inst = insts[iidx]
         if inst.disk_template is not DiskTemplate.DRBD:
             rest.append(inst)
             continue
-        y = inst.snode
-        sec = nodes.get(y)
+        sec = nodes.get(inst.snode)
         if sec is None:
+            missing = True
+            continue
+        drbd.append((inst.snode, inst.mem if inst.uses_memory else 0,
+                     node.check_migration(sec)))
+    return _Plan(tuple(drbd), sum(i.mem for i in rest if i.uses_memory),
+                 sum(i.dsk for i in rest if i.local_storage),
+                 any(i.local_storage for i in rest),
+                 any(i.disk_template in FREELY_MOVABLE for i in rest),
+                 tuple(i for i in rest if i.disk_template not in FREELY_MOVABLE), len(rest),
+                 missing)
+
+
+class QuickEvacuation:
+    """`quick_evacuation` over starting maps, with a few nodes replaced."""
+
+    def __init__(self, nodes: NodeMap, insts: InstMap) -> None:
+        self.nodes = nodes
+        self.insts = insts
+        self.members: dict[int, list[int]] = {}
+        self.position: dict[int, int] = {}
+        for idx, node in nodes.items():
+            group = self.members.setdefault(node.group, [])
+            self.position[idx] = len(group)
+            group.append(idx)
+        self.free = {i: (n.unallocated_mem, n.f_dsk) for i, n in nodes.items()}
+        self.plans: dict[int, _Plan] = {}
+        self.details: dict[int, tuple[dict[int, int], int | None, _Plan]] = {}
+        """For nodes found evacuable at the start: load per secondary, witness, plan."""
+        self._policy: dict[tuple[int, int, bool], bool] = {}
+
+    def _fits_policy(self, inst: Instance, tgt: Node) -> bool:
+        key = (id(inst), id(tgt.ipolicy), tgt.excl_storage)
+        ok = self._policy.get(key)
+        if ok is None:
+            ok = inst_matches_policy(inst, tgt.ipolicy, tgt.excl_storage) is None
+            self._policy[key] = ok
+        return ok
+
+    def verdict(self, x: int, over: Mapping[int, Node], insts: InstMap
+                ) -> tuple[bool, frozenset[int]] | None:
+        """Evacuable by limits alone (with the nodes in `over` replaced); None: simulate."""
+        if x in over:
+            nodes: NodeMap = Overlay(self.nodes, dict(over))
+            plan = evacuation_plan(nodes, insts, x)
+            node = over[x]
+        else:
+            plan = self.plans.get(x) or self.plans.setdefault(
+                x, evacuation_plan(self.nodes, self.insts, x))
+            node = self.nodes[x]
+        if plan.missing:
             return None
-        deps.add(y)
-        if not node.check_migration(sec):
-            return False, frozenset(deps)
-        need = inst.mem if inst.uses_memory else 0
-        used = extra.get(y, 0) + need
-        extra[y] = used
-        if sec.unallocated_mem - used <= 0 or sec.f_dsk <= 0:
-            return False, frozenset(deps)
-        if node.f_dsk <= 0 and not node.offline:
-            return False, frozenset(deps)
-    if not rest:
-        return True, frozenset(deps)
-    mem = sum(i.mem for i in rest if i.uses_memory)
-    local = [i for i in rest if i.local_storage]
-    dsk = sum(i.dsk for i in local)
-    shared = [i for i in rest if i.disk_template in FREELY_MOVABLE]
-    fixed = [i for i in rest if i.disk_template not in FREELY_MOVABLE]
-    start = members.index(x) if x in members else 0
-    order = members[start + 1:] + members[:start]
-    for t in order:
-        tgt = nodes[t]
-        if tgt.unallocated_mem - extra.get(t, 0) - mem <= 0:
-            continue
-        if local and tgt.f_dsk - dsk <= 0:
-            continue
-        if shared and not node.check_migration(tgt):
-            continue
-        if any(inst_matches_policy(i, tgt.ipolicy, tgt.excl_storage) is not None for i in fixed):
-            continue
-        deps.add(t)
-        return True, frozenset(deps)
-    return None
+        free = self.free
+
+        def room(idx: int) -> tuple[int, int]:
+            if idx in over:
+                n = over[idx]
+                return n.unallocated_mem, n.f_dsk
+            return free[idx]
+
+        deps = {x}
+        extra: dict[int, int] = {}
+        own_disk_full = node.f_dsk <= 0 and not node.offline
+        for y, need, mig_ok in plan.drbd:
+            deps.add(y)
+            used = extra.get(y, 0) + need
+            extra[y] = used
+            mem, dsk = room(y)
+            if not mig_ok or mem - used <= 0 or dsk <= 0 or own_disk_full:
+                return False, frozenset(deps)
+        if not plan.rest:
+            if not over:
+                self.details[x] = (extra, None, plan)
+            return True, frozenset(deps)
+        members = self.members[node.group]
+        start = self.position[x]
+        count = len(members)
+        for step in range(1, count):
+            t = members[(start + step) % count]
+            mem, dsk = room(t)
+            if mem - extra.get(t, 0) - plan.mem <= 0:
+                continue
+            if plan.local and dsk - plan.dsk <= 0:
+                continue
+            tgt = over[t] if t in over else self.nodes[t]
+            if plan.shared and not node.check_migration(tgt):
+                continue
+            if not all(self._fits_policy(i, tgt) for i in plan.fixed):
+                continue
+            deps.add(t)
+            if not over:
+                self.details[x] = (extra, t, plan)
+            return True, frozenset(deps)
+        return None
+
+    def still_evacuable(self, x: int, over: Mapping[int, Node], insts: InstMap) -> bool | None:
+        """Re-check a node found evacuable at the start, after nodes in `over` changed.
+
+        Only the limits of changed secondaries and of a changed witness are
+        looked at again; a witness that no longer fits starts a new search.
+        None: only the simulation can tell.
+        """
+        detail = self.details.get(x)
+        if detail is None or x in over:
+            verdict = self.verdict(x, over, insts)
+            return verdict[0] if verdict is not None else None
+        extra, witness, plan = detail
+        for y, used in extra.items():
+            if y in over:
+                sec = over[y]
+                if sec.unallocated_mem - used <= 0 or sec.f_dsk <= 0:
+                    return False
+        if witness is not None and witness in over:
+            tgt = over[witness]
+            if (tgt.unallocated_mem - extra.get(witness, 0) - plan.mem <= 0
+                    or (plan.local and tgt.f_dsk - plan.dsk <= 0)):
+                verdict = self.verdict(x, over, insts)
+                return verdict[0] if verdict is not None else None
+        return True
 
 
 class CapacityFilter:
@@ -96,61 +221,78 @@ class CapacityFilter:
         self.insts = insts
         self.keep_instances = keep_instances
         self.exact_only = any(n.excl_storage for n in nodes.values())
-        self.members: dict[int, list[int]] = {}
-        for idx, node in nodes.items():
-            self.members.setdefault(node.group, []).append(idx)
+        self.quick = QuickEvacuation(nodes, insts)
+        self.next_idx = max(insts, default=-1) + 1
         self._base: dict[int, Verdict] | None = None
         self._dependents: dict[int, set[int]] = {}
         self._blockers: list[frozenset[int]] = []
+        self._simulated: list[int] = []
 
-    def _verdict(self, nodes: NodeMap, insts: InstMap, x: int) -> Verdict:
-        quick = quick_evacuation(nodes, insts, x, self.members[nodes[x].group])
+    def _verdict(self, over: Mapping[int, Node], insts: InstMap, x: int) -> Verdict:
+        quick = self.quick.verdict(x, over, insts)
         if quick is not None:
             return quick
+        nodes = Overlay(self.nodes, dict(over)) if over else self.nodes
         return can_evacuate_node(nodes, insts, x), None
 
     def _prepare(self) -> dict[int, Verdict]:
         if self._base is None:
-            self._base = {x: self._verdict(self.nodes, self.insts, x) for x in self.nodes}
+            self._base = {x: self._verdict({}, self.insts, x) for x in self.nodes}
             for x, (_ok, deps) in self._base.items():
                 for dep in deps or ():
                     self._dependents.setdefault(dep, set()).add(x)
             self._blockers = [deps for ok, deps in self._base.values()
                               if not ok and deps is not None]
+            self._simulated = [x for x, (_ok, deps) in self._base.items() if deps is None]
         return self._base
 
     def rejects(self, changed: Iterable[int]) -> bool:
-        """True when a placement changing these nodes surely fails the check.
+        """True when a placement surely fails the check.
 
-        A node that cannot be evacuated now, for reasons that only involve
-        nodes the placement leaves alone, still cannot be evacuated after it.
+        A node that cannot be evacuated now by its limits alone cannot be
+        after a placement either: placing only takes memory and disk away.
         """
         if self.exact_only:
             return False
         self._prepare()
-        touched = set(changed)
-        return any(not deps & touched for deps in self._blockers)
+        return bool(self._blockers)
 
     def state_after(self, elem: AllocElement) -> tuple[dict[int, Node], InstMap]:
-        """Nodes and instances after the placement."""
+        """Replaced nodes and the instances after the placement (views, no copies)."""
         if self.keep_instances:
-            return elem.apply(self.nodes), self.insts
-        return placed_state(self.nodes, self.insts, elem)
+            return dict(elem.changed), self.insts
+        inst = elem.instance
+        if inst.idx >= 0:
+            return dict(elem.changed), Overlay(self.insts, {inst.idx: inst})
+        new_idx = self.next_idx
+        changed = {}
+        for ndx, node in elem.changed.items():
+            fixed = node.clone()
+            for attr in ("plist", "slist", "plist_forth", "slist_forth"):
+                setattr(fixed, attr, [new_idx if i < 0 else i for i in getattr(fixed, attr)])
+            changed[ndx] = fixed
+        return changed, Overlay(self.insts, {new_idx: replace(inst, idx=new_idx)})
 
     def __call__(self, elem: AllocElement) -> bool:
         if self.rejects(elem.changed):
             return False
-        nodes, insts = self.state_after(elem)
+        over, insts = self.state_after(elem)
         if self.exact_only:
+            nodes = Overlay(self.nodes, over)
             return all(can_evacuate_node(nodes, insts, x) for x in nodes)
-        base = self._prepare()
-        affected = set(elem.changed)
-        for idx in elem.changed:
+        self._prepare()
+        affected = set(over)
+        for idx in over:
             affected |= self._dependents.get(idx, set())
         for x in sorted(affected):
-            if x in nodes and not self._verdict(nodes, insts, x)[0]:
+            if x not in self.nodes:
+                continue
+            ok = self.quick.still_evacuable(x, over, insts)
+            if ok is None:
+                ok = self._verdict(over, insts, x)[0]
+            if not ok:
                 return False
-        for x, (_ok, deps) in base.items():
-            if deps is None and x not in affected and not can_evacuate_node(nodes, insts, x):
+        for x in self._simulated:
+            if x not in affected and not self._verdict(over, insts, x)[0]:
                 return False
         return True

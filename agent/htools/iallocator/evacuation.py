@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..cluster import ClusterData
-from ..evacuate import EvacMode, EvacuationError, node_evac_instance, try_node_evac
+from ..evacuate import EvacMode, EvacuationError, nodes_to_evacuate, try_node_evac
 from ..instance import NO_NODE, Instance
 from ..jobs import instance_move_opcodes
 from ..moves import Move
 from ..node import Node
 from ..types import DiskTemplate, MirrorType
 from .allocate import RequestFailed, find_best_alloc_group
+from .fast_evac import evac_instance
 from .request import ChangeGroup, IAllocOptions, NewInstance, NodeEvacuate, Relocate
 
 
@@ -41,13 +42,29 @@ def _jobs(moves: Sequence[Move], inst: Instance, nodes: Mapping[int, Node]) -> l
 
 
 def node_evacuate(opts: IAllocOptions, data: ClusterData, body: NodeEvacuate) -> EvacOutcome:
-    """node-evacuate: each listed instance off its nodes, within its group."""
+    """node-evacuate: each listed instance off its nodes, within its group (`tryNodeEvac`)."""
     nodes = {n.idx: n for n in data.nodes}
     insts = {i.idx: i for i in data.instances}
-    res = try_node_evac(nodes, insts, body.mode, list(body.instances), opts.ignore_soft_errors)
-    out = EvacOutcome(res.nodes, res.instances, res.moved, res.failed)
-    for iidx, moves in res.moves:
-        out.jobs.append(_jobs(moves, res.instances[iidx], res.nodes))
+    evac = nodes_to_evacuate((insts[i] for i in body.instances), body.mode)
+    excluded = evac | {i for i, n in nodes.items() if n.offline}
+    group_nodes: dict[int, list[int]] = {}
+    for idx, node in nodes.items():
+        group_nodes.setdefault(node.group, []).append(idx)
+    out = EvacOutcome(nodes, insts)
+    for iidx in body.instances:
+        inst = out.instances[iidx]
+        gdx = out.nodes[inst.pnode].group
+        avail = [n for n in group_nodes.get(gdx, []) if n not in excluded and n != inst.pnode]
+        try:
+            res = evac_instance(out.nodes, inst, body.mode, gdx, avail, opts.ignore_soft_errors)
+        except EvacuationError as err:
+            out.failed.append((iidx, str(err)))
+            continue
+        out.nodes = res.nodes
+        out.instances[iidx] = res.instance
+        new = res.instance
+        out.moved.append((iidx, res.nodes[new.pnode].group, new.all_nodes))
+        out.jobs.append(_jobs(res.moves, new, res.nodes))
     return out
 
 
@@ -79,7 +96,7 @@ def change_group(opts: IAllocOptions, data: ClusterData, body: ChangeGroup,
             if gdx not in group_nodes:
                 raise EvacuationError(f"Can't find group with index {gdx}")
             avail = [n for n in group_nodes[gdx] if n not in offline]
-            res = node_evac_instance(out.nodes, inst, EvacMode.ALL, gdx, avail, False)
+            res = evac_instance(out.nodes, inst, EvacMode.ALL, gdx, avail, False)
         except (RequestFailed, EvacuationError) as err:
             out.failed.append((iidx, str(err)))
             continue

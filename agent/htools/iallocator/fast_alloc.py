@@ -13,6 +13,7 @@ exact path of `allocation.py`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -21,32 +22,118 @@ from ..allocation import (
     AllocElement,
     AllocSolution,
     allocate_on_pair,
-    sum_allocs,
     try_alloc_pair,
     try_alloc_single,
 )
+from ..group_state import GroupState
 from ..instance import NO_NODE, Instance
 from ..moves import with_location_score
 from ..node import Node
 from ..policy import inst_matches_policy
-from ..score import COMPONENTS, MAP_COMPONENT, Aggregate, node_values
+from ..score import COMPONENTS, MAP_COMPONENT, Aggregate, node_values, values_from_matrix
 from ..statistics import ClusterStats, _StdDev
 from ..types import FailMode
 
 Pred = Callable[[AllocElement], bool] | None
 MIN_VECTOR_PRIMARIES = 4
-"""Below this many primaries the exact path is as fast."""
+"""Below this many candidate primaries the exact single-node path is as fast."""
+MIN_VECTOR_PAIRS = 16
+"""Below this many candidate pairs the exact pair path is as fast."""
 _AGG = [c.aggregate for c in COMPONENTS]
 _WEIGHTS = [c.weight for c in COMPONENTS]
 
 
+SINGLE_BLOCK_ELEMS = 1 << 20
+"""Candidate x node score values computed per block in single-node allocation."""
+
+
 def fast_alloc_single(nodes: Mapping[int, Node], inst: Instance, cands: Sequence[int],
                       force: bool, pred: Pred) -> AllocSolution:
-    """Best single-node placement (Ganeti `tryAlloc` with one node)."""
-    return try_alloc_single(nodes, inst, cands, force, pred)
+    """Best single-node placement (Ganeti `tryAlloc` with one node).
+
+    Every candidate's full score (Ganeti recomputes it from scratch) is
+    computed for all candidates at once: one row per candidate with its
+    node's values replaced, folded left to right like `score.fold_sum`.
+    """
+    if len(cands) < MIN_VECTOR_PRIMARIES:
+        return try_alloc_single(nodes, inst, cands, force, pred)
+    state = GroupState(list(nodes.values()), [])
+    failures: list[FailMode] = []
+    placed: list[tuple[int, Node, Instance]] = []
+    for pdx in cands:
+        node = nodes[pdx]
+        err = inst_matches_policy(inst, node.ipolicy, node.excl_storage)
+        if err is None:
+            new_p = node.add_primary(inst, force)
+            if isinstance(new_p, FailMode):
+                err = new_p
+            else:
+                placed.append((pdx, new_p, replace(inst, pnode=pdx, snode=NO_NODE)))
+        if err is not None:
+            failures.append(err)
+    if not placed or not state.online.any() or any(not state.online[state.col[p]]
+                                                   for p, _, _ in placed):
+        return try_alloc_single(nodes, inst, cands, force, pred)
+    scores = _single_scores(state, placed)
+    order = sorted(range(len(placed)), key=lambda i: (scores[i], -i))
+    dropped = 0
+    chosen = None
+    rejects = getattr(pred, "rejects", None)
+    for i in order:
+        pdx, new_p, placed_inst = placed[i]
+        if rejects is not None and rejects((pdx,)):
+            dropped += 1
+            continue
+        elem = AllocElement({pdx: new_p}, placed_inst, (pdx,), float(scores[i]))
+        if pred is None or pred(elem):
+            chosen = elem
+            break
+        dropped += 1
+    return AllocSolution([FailMode.FAIL_N1] * dropped + failures, len(placed) - dropped, chosen)
 
 
-class _Secondaries:
+def _single_scores(state: GroupState, placed: list[tuple[int, Node, Instance]]) -> np.ndarray:
+    """Exact cluster score with each placed primary's node replaced (`score_with`)."""
+    on = state.online
+    on_cols = np.nonzero(on)[0]
+    n_on = len(on_cols)
+    pos_on = np.cumsum(on) - 1
+    base = state.matrix
+    newv = np.array([node_values(n) for _, n, _ in placed], dtype=np.float64)  # (B, 20)
+    where = np.array([pos_on[state.col[p]] for p, _, _ in placed], dtype=np.int64)
+    count = len(placed)
+    vals = np.empty((20, count))
+    base_vals = values_from_matrix(base[:, on], base[:, ~on], 0.0)
+    step = max(1, SINGLE_BLOCK_ELEMS // max(1, n_on))
+    for k in range(20):
+        agg = _AGG[k]
+        if k == MAP_COMPONENT or agg is Aggregate.OFFLINE_SUM:
+            vals[k] = base_vals[k]
+            continue
+        row = base[k, on_cols]
+        if np.array_equal(newv[:, k], row[where], equal_nan=True):
+            vals[k] = base_vals[k]
+            continue
+        for start in range(0, count, step):
+            sl = slice(start, start + step)
+            mat = np.tile(row, (len(range(count)[sl]), 1))
+            mat[np.arange(mat.shape[0]), where[sl]] = newv[sl, k]
+            total = np.cumsum(mat, axis=1)[:, -1]
+            if agg is Aggregate.STDDEV:
+                mean = total / float(n_on)
+                d = mat - mean[:, None]
+                vals[k, sl] = np.sqrt(np.cumsum(d * d, axis=1)[:, -1] / float(n_on))
+            else:
+                vals[k, sl] = total
+    maps = [state._map_value_with({p: n}) for p, n, _ in placed]
+    vals[MAP_COMPONENT] = maps
+    total_score: Any = 0.0
+    for k in range(20):
+        total_score = total_score + _WEIGHTS[k] * vals[k]
+    return np.asarray(total_score, dtype=np.float64)
+
+
+class SecondaryArrays:
     """Per-node arrays of everything `add_secondary` and the score read."""
 
     def __init__(self, nodes: Mapping[int, Node]) -> None:
@@ -75,7 +162,11 @@ class _Secondaries:
         self.load_dsk = arr([n.util_load.dsk for n in ns], np.float64)
         self.offline = arr([n.offline for n in ns], bool)
         self.values = np.array([node_values(n) for n in ns], dtype=np.float64).reshape(-1, 20)
-        self.peer_maps = [n.peers for n in ns]
+        width = max([*ids, *(k for n in ns for k in n.peers), 0]) + 1
+        self.peers = np.zeros((len(ids), width), dtype=np.int64)
+        for j, n in enumerate(ns):
+            for key, val in n.peers.items():
+                self.peers[j, key] = val
         vocab: dict[str, int] = {}
         for n in ns:
             for tag in n.location_tags:
@@ -85,8 +176,8 @@ class _Secondaries:
             for tag in n.location_tags:
                 self.locs[j, vocab[tag]] = 1
 
-    def secondary_side(self, inst: Instance, sel: np.ndarray, pdxs: Sequence[int]
-                       ) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+    def secondary_side(self, inst: Instance, sel: np.ndarray, pdxs: Sequence[int],
+                       force: bool = False) -> tuple[np.ndarray, dict[int, np.ndarray]]:
         """Failure codes (-1: fits; rows: primaries, columns: `sel`) and new score values.
 
         Values are per component, shaped (1, S) where they do not depend on the
@@ -94,8 +185,7 @@ class _Secondaries:
         """
         need = inst.mem if inst.uses_sec_mem else 0
         su = float(inst.spindle_use) if inst.local_storage else 0.0
-        peem = np.array([[self.peer_maps[j].get(p, 0) for j in sel] for p in pdxs],
-                        dtype=np.int64)
+        peem = self.peers[np.ix_(sel, np.array(pdxs, dtype=np.int64))].T
         old_mem = self.old_mem[sel][None, :]
         new_dsk = self.f_dsk[sel] - inst.dsk
         new_isp = self.inst_sp[sel] + su
@@ -112,6 +202,8 @@ class _Secondaries:
                          [disk, disk, mem], -1)
         n1_bad = new_failn1 & ~self.fail_n1[sel][None, :]
         codes = np.where(pre[None, :] >= 0, pre[None, :], np.where(n1_bad, mem, post[None, :]))
+        if force:
+            codes = np.broadcast_to(np.where(new_dsk <= 0, disk, -1)[None, :], codes.shape)
         if not inst.has_secondary:
             codes = np.full_like(codes, disk)
         vals: dict[int, np.ndarray] = {}
@@ -175,42 +267,79 @@ BLOCK_ELEMS = 1 << 16
 """Primary x secondary scores computed per block (bounds memory)."""
 
 
-def fast_alloc_pair(nodes: Mapping[int, Node], inst: Instance,
-                    pairs: Sequence[tuple[int, list[int]]], force: bool,
+Runs = list[tuple[list[int], list[int]]]
+"""Consecutive primaries sharing one candidate list (their group's candidates, themselves
+included); a primary's secondaries are the list without it."""
+
+
+def pair_runs(nodes: Mapping[int, Node], cands: Sequence[int]) -> Runs:
+    """Ganeti's `genAllocNodes` pairs for the candidate nodes, without listing every pair."""
+    by_group: dict[int, list[int]] = {}
+    for idx in cands:
+        by_group.setdefault(nodes[idx].group, []).append(idx)
+    runs: Runs = []
+    for idx in cands:
+        members = by_group[nodes[idx].group]
+        if len(members) < 2:
+            continue
+        if runs and runs[-1][1] is members:
+            runs[-1][0].append(idx)
+        else:
+            runs.append(([idx], members))
+    return runs
+
+
+def runs_to_pairs(runs: Runs) -> list[tuple[int, list[int]]]:
+    """The explicit (primary, secondaries) list of the runs."""
+    return [(p, [s for s in cand if s != p]) for pdxs, cand in runs for p in pdxs]
+
+
+def fast_alloc_pair(nodes: Mapping[int, Node], inst: Instance, runs: Runs, force: bool,
                     pred: Pred) -> AllocSolution:
     """Best primary/secondary placement (Ganeti `tryAlloc` with two nodes)."""
-    if (inst.forthcoming or len(pairs) < MIN_VECTOR_PRIMARIES
+    pairs = sum(len(pdxs) * (len(cand) - 1) for pdxs, cand in runs)
+    if (inst.forthcoming or pairs < MIN_VECTOR_PAIRS
             or any(n.excl_storage for n in nodes.values())):
-        return try_alloc_pair(nodes, inst, pairs, force, pred)
+        return try_alloc_pair(nodes, inst, runs_to_pairs(runs), force, pred)
     stats = ClusterStats.of_nodes(nodes.values())
     if not stats.stats:
-        return try_alloc_pair(nodes, inst, pairs, force, pred)
-    arrs = _Secondaries(nodes)
-    total = AllocSolution()
+        return try_alloc_pair(nodes, inst, runs_to_pairs(runs), force, pred)
+    arrs = SecondaryArrays(nodes)
+    total = _Totals()
     best: tuple[float, int, int] | None = None
-    # runs of consecutive primaries sharing one candidate set (one group)
-    runs: list[tuple[list[int], list[int]]] = []
-    for pdx, secs in pairs:
-        if runs and pdx in runs[-1][1] and secs == [s for s in runs[-1][1] if s != pdx]:
-            runs[-1][0].append(pdx)
-        else:
-            runs.append(([pdx], sorted(set(secs) | {pdx})))
     for pdxs, cand in runs:
         step = max(1, BLOCK_ELEMS // max(1, len(cand)))
         for start in range(0, len(pdxs), step):
             total, best = _block(nodes, arrs, stats, inst, pdxs[start:start + step], cand,
                                  force, pred, total, best)
+    solution = total.solution
     if pred is None and best is not None:
         elem = allocate_on_pair(nodes, stats, inst, best[1], best[2], force)
         assert isinstance(elem, AllocElement)
-        total.solution = elem
-    return total
+        solution = elem
+    failures = [mode for mode in FailMode for _ in range(total.counts[mode])]
+    return AllocSolution(failures, total.allocs, solution)
 
 
-def _block(nodes: Mapping[int, Node], arrs: _Secondaries, stats: ClusterStats, inst: Instance,
-           pdxs: list[int], cand: list[int], force: bool, pred: Pred, total: AllocSolution,
+class _Totals:
+    """Running `sumAllocs` over primaries: failure counts, successes, best placement."""
+
+    def __init__(self) -> None:
+        self.counts = np.zeros(len(FailMode), dtype=np.int64)
+        self.allocs = 0
+        self.solution: AllocElement | None = None
+
+    def add(self, allocs: int, solution: AllocElement | None) -> None:
+        self.allocs += allocs
+        if solution is not None and (self.solution is None
+                                     or not self.solution.score < solution.score):
+            self.solution = solution
+
+
+def _block(nodes: Mapping[int, Node], arrs: SecondaryArrays, stats: ClusterStats, inst: Instance,
+           pdxs: list[int], cand: list[int], force: bool, pred: Pred, total: _Totals,
            best: tuple[float, int, int] | None
-           ) -> tuple[AllocSolution, tuple[float, int, int] | None]:
+           ) -> tuple[_Totals, tuple[float, int, int] | None]:
     sel = np.array([arrs.pos[s] for s in cand], dtype=np.int64)
     cand_arr = np.array(cand, dtype=np.int64)
     rows: list[int] = []
@@ -251,17 +380,17 @@ def _block(nodes: Mapping[int, Node], arrs: _Secondaries, stats: ClusterStats, i
     for pdx in pdxs:
         count = len(cand) - 1
         if pdx in outcome:
-            total = sum_allocs(total, AllocSolution([outcome[pdx]] * count, 0, None))
+            total.counts[outcome[pdx]] += count
             continue
         assert scores is not None and codes is not None
         r = row_of[pdx]
         own = cand_arr != pdx
         ok = (codes[r] < 0) & own
         bad = codes[r][~ok & own]
-        failures = [FailMode(int(c)) for c in bad]
+        total.counts += np.bincount(bad, minlength=len(FailMode))[:len(FailMode)]
         part, best = _choose(nodes, stats, inst, pdx, cand, scores[r], ok, force, pred, best)
-        part.failures = part.failures + failures
-        total = sum_allocs(total, part)
+        total.counts[FailMode.FAIL_N1] += len(part.failures)
+        total.add(part.allocs, part.solution)
     return total, best
 
 
@@ -287,10 +416,20 @@ def _choose(nodes: Mapping[int, Node], stats: ClusterStats, inst: Instance, pdx:
         if rejects is not None and rejects((pdx, cand[int(j)])):
             dropped += 1
             continue
-        elem = allocate_on_pair(nodes, stats, inst, pdx, cand[int(j)], force)
-        assert isinstance(elem, AllocElement)
+        elem = _pair_element(nodes, inst, pdx, cand[int(j)], force, float(scores[j]))
         if pred(elem):
             chosen = elem
             break
         dropped += 1
     return AllocSolution([FailMode.FAIL_N1] * dropped, allocs - dropped, chosen), best
+
+
+def _pair_element(nodes: Mapping[int, Node], inst: Instance, pdx: int, sdx: int, force: bool,
+                  score: float) -> AllocElement:
+    """The placement on (pdx, sdx), already known to fit, with its array-computed score."""
+    placed = with_location_score(inst, nodes[pdx], nodes[sdx])
+    placed.pnode, placed.snode = pdx, sdx
+    new_p = nodes[pdx].add_primary(placed, force)
+    new_s = nodes[sdx].add_secondary(placed, pdx)
+    assert not isinstance(new_p, FailMode) and not isinstance(new_s, FailMode)
+    return AllocElement({pdx: new_p, sdx: new_s}, placed, (pdx, sdx), score)

@@ -324,7 +324,9 @@ def _checked_base_instance(name: str, obj: Obj) -> tuple[Instance, tuple[str, ..
 def parse_instance(name: str, obj: Obj, nodes: dict[str, int]) -> tuple[Instance, tuple[str, ...]]:
     """An existing instance with its nodes (primary first)."""
     inst, nets = parse_base_instance(name, obj)
-    names = _get(obj, "nodes", f"invalid data for instance '{name}'", _strs)
+    names = obj.get("nodes")
+    if type(names) is not list or any(type(n) is not str for n in names):
+        names = _get(obj, "nodes", f"invalid data for instance '{name}'", _strs)
     if not names:
         raise RequestError(f"empty node list for instance {name}")
     for node in names[:2]:

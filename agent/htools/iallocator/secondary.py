@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..allocation import AllocElement, AllocSolution, annotate_solution
+from ..allocation import AllocSolution, annotate_solution
 from ..cluster import ClusterData
-from ..global_n1 import redundant
 from ..instance import NO_NODE
 from ..types import DiskTemplate
 from .allocate import RequestFailed
+from .capacity import CapacityFilter
 from .fast_alloc import fast_alloc_pair
 from .request import AllocateSecondary, IAllocOptions
 
@@ -34,11 +34,8 @@ def allocate_secondary(opts: IAllocOptions, data: ClusterData, body: AllocateSec
     secs = [i for i, n in nodes.items() if n.group == gdx and i != pdx]
     insts = {i.idx: i for i in data.instances}
 
-    def still_redundant(elem: AllocElement) -> bool:
-        return redundant(elem.apply(nodes), insts)
-
-    pred = still_redundant if opts.capacity else None
+    pred = CapacityFilter(nodes, insts, keep_instances=True) if opts.capacity else None
     if not secs:
         raise RequestFailed("Not enough online nodes")
-    sol = fast_alloc_pair(nodes, drbd, [(pdx, secs)], opts.ignore_soft_errors, pred)
+    sol = fast_alloc_pair(nodes, drbd, [([pdx], [pdx, *secs])], opts.ignore_soft_errors, pred)
     return annotate_solution(sol, lambda i: nodes[i].name)
