@@ -45,6 +45,8 @@ BEGIN_MARKER = "<!-- queue:begin -->"
 END_MARKER = "<!-- queue:end -->"
 
 DELAY_OP: dict[str, Any] = {"OP_ID": "OP_TEST_DELAY", "duration": 0.001, "on_master": False}
+# Submissions one streaming client keeps in flight (each still acknowledged after its commit).
+STREAM_WINDOW = 64
 BLOCKER_OP: dict[str, Any] = {"OP_ID": "OP_TEST_DELAY", "duration": 3600.0, "on_master": False}
 FINAL = frozenset(opcodes.JOB_FINAL)
 CLIENT_TIMEOUT = 120.0
@@ -187,7 +189,7 @@ class Rate:
         return [c / s for c, s in self.windows]
 
 
-SUBMIT, LOCKS = "`submit_job`", "`query_locks`"
+SUBMIT, LOCKS, STREAM = "`submit_job`", "`query_locks`", "`submit_job_stream`"
 RUN, HELD, IDLE = "jobs run", "jobs held", "no write"
 
 
@@ -257,14 +259,27 @@ def api_call_rate(
 ) -> tuple[int, float, int]:
     """Calls acknowledged by the master in ``seconds`` from ``clients`` threads, back to back.
 
-    ``call`` is SUBMIT (one OP_TEST_DELAY job each) or LOCKS (a read that writes nothing).
-    Returns (acknowledged, elapsed until the last acknowledgement, highest job id submitted).
+    ``call`` is SUBMIT (one OP_TEST_DELAY job each), STREAM (the same jobs pipelined over
+    one SubmitJobStream per client, each acknowledged after its commit) or LOCKS (a read
+    that writes nothing). Returns (acknowledged, elapsed until the last acknowledgement,
+    highest job id submitted).
     """
     counts = [0] * clients
     last_ids = [0] * clients
     deadline = time.perf_counter() + seconds + 0.05  # the threads start while we wait
 
+    def jobs() -> Iterator[list[dict[str, Any]]]:
+        while time.perf_counter() < deadline:
+            yield [DELAY_OP]
+
     def work(index: int, client: ClusterClient) -> None:
+        if call == STREAM:
+            for reply in client.submit_job_stream(jobs(), window=STREAM_WINDOW):
+                if not isinstance(reply, int):
+                    raise BenchError(f"a streamed submission failed: {reply}")
+                last_ids[index] = reply
+                counts[index] += 1
+            return
         while time.perf_counter() < deadline:
             if call == SUBMIT:
                 last_ids[index] = client.submit_job([DELAY_OP])
@@ -322,7 +337,7 @@ def measure_submission(
     raw = Rate()
     api = {
         (call, mode, n): Rate()
-        for call, mode in ((LOCKS, IDLE), (SUBMIT, RUN), (SUBMIT, HELD))
+        for call, mode in ((LOCKS, IDLE), (SUBMIT, RUN), (SUBMIT, HELD), (STREAM, HELD))
         for n in clients
     }
     try:
@@ -343,13 +358,14 @@ def measure_submission(
                     api[(SUBMIT, RUN, n)].windows.append((count, elapsed))
                     client.wait_job(last_id)  # the next window starts from an idle master
                     api[(SUBMIT, RUN, n)].cpu.append(cluster.master_cpu() - cpu)
-                for n in clients:
-                    with HeldJobs(cluster, client) as held:
-                        cpu = cluster.master_cpu()
-                        count, elapsed, last_id = api_call_rate(cluster.address, n, window)
-                        api[(SUBMIT, HELD, n)].cpu.append(cluster.master_cpu() - cpu)
-                        api[(SUBMIT, HELD, n)].windows.append((count, elapsed))
-                        held.release(last_id)
+                for call in (SUBMIT, STREAM):
+                    for n in clients:
+                        with HeldJobs(cluster, client) as held:
+                            cpu = cluster.master_cpu()
+                            count, elapsed, last_id = api_call_rate(cluster.address, n, window, call)
+                            api[(call, HELD, n)].cpu.append(cluster.master_cpu() - cpu)
+                            api[(call, HELD, n)].windows.append((count, elapsed))
+                            held.release(last_id)
     finally:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
@@ -775,7 +791,7 @@ def submission_table(fig: SubmissionFigures, targets: dict[int, float]) -> str:
     for (call, mode, n), rate in fig.api.items():
         ratio = rate.per_second / raw
         per_round = [a / r for a, r in zip(rate.round_rates(), fig.raw.round_rates(), strict=True)]
-        target = targets.get(n) if call == SUBMIT else None
+        target = targets.get(n) if call in (SUBMIT, STREAM) else None
         verdict = "" if target is None else f"≥ ×{target:.1f}: {'met' if ratio >= target else 'missed'}"
         rows.append(
             [

@@ -1,5 +1,6 @@
 """The operator's story in a real terminal: watch the queue in ``ganeti-shell tui``, pause jobs
-with a filter rule added from the CLI in another window, see them held, remove it, see them run."""
+with a filter rule added from the CLI in another window, see them held, remove it, see them
+run; then preview a balance of a crowded cluster and accept it."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from shell.client import ClusterClient
 from shell.demo import Demo
-from tests.integration.conftest import running_cluster
+from tests.integration.conftest import create_instance, mirrored_client, running_cluster
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -81,5 +83,39 @@ def test_pause_filter_from_the_cli_holds_jobs_in_the_tui_queue_until_removed(
         while "jobs ·" in _screen(tui):
             assert time.monotonic() < deadline, "the TUI did not quit on q"
             time.sleep(0.2)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    """The demo cluster with more instances piled on its first node, so that hbal has moves to propose."""
+    for demo in running_cluster(tmp_path_factory, "tui-e2e-balance", nodes=3):
+        for client in mirrored_client(demo):
+            for i in range(3):
+                create_instance(client, f"crowd{i}.demo", "diskless", "node1.demo")
+            create_instance(client, "crowd-pair.demo", "drbd", "node1.demo", "node2.demo", memory=1024)
+        yield demo
+
+
+def test_balance_preview_and_accept_in_the_tui_moves_the_instances(crowded: Demo, tmp_path: Path) -> None:
+    session = f"gs-bal-{tmp_path.name}"[-30:]
+    env = f"env HOME={tmp_path} GANETI_SHELL_MASTER={crowded.master_address}"
+    _tmux("new-session", "-d", "-s", session, "-x", "150", "-y", "45",
+          f"{env} {sys.executable} -m shell tui; sleep 30")
+    try:
+        _wait_for(session, r"\d Balance")
+        _tmux("send-keys", "-t", session, "4")
+        found = _wait_for(session, r"score ([\d.]+) → ([\d.]+) \(optimal [\d.]+\), (\d+) move")
+        before, after, moves = float(found[1]), float(found[2]), int(found[3])
+        assert after < before and moves >= 1
+        _tmux("send-keys", "-t", session, "a")
+        _wait_for(session, r"same as: hbal -L -X")  # the confirmation names the one-shot command
+        _tmux("send-keys", "-t", session, "y")
+        _wait_for(session, rf"All {moves} job\(s\) succeeded\.", timeout=120)
+        with ClusterClient(crowded.master_address) as client:
+            pnodes = {i["pnode"] for i in client.query("instance")}
+        assert pnodes != {"node1.demo"}  # the plan moved instances off the crowded node
+        _tmux("send-keys", "-t", session, "q")
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -72,3 +73,34 @@ def kill_node(cluster: Demo, index: int, sig: int = signal.SIGKILL) -> None:
 
 
 __all__ = ["cli", "kill_node", "shutil"]
+
+
+MIRRORED_TEMPLATES = ["file", "diskless", "drbd"]
+
+
+def mirrored_client(cluster: Demo) -> Iterator[ClusterClient]:
+    """A client of ``cluster`` with DRBD enabled; module fixtures ``yield from`` it."""
+    with ClusterClient(cluster.master_address, timeout=60) as c:
+        assert run(c, {"OP_ID": "OP_CLUSTER_SET_PARAMS", "enabled_disk_templates": MIRRORED_TEMPLATES},
+                   )["status"] == "success"
+        yield c
+
+
+def run(client: ClusterClient, op: dict[str, Any]) -> dict[str, Any]:
+    """Submit one opcode as a job and wait for its end."""
+    return client.wait_job(client.submit_job([op]))
+
+
+def create_instance(client: ClusterClient, name: str, template: str, pnode: str, snode: str | None = None,
+                    memory: int = 2048, start: bool = True) -> None:
+    """Create an instance with the noop OS (one 1 GiB disk unless diskless); assert it succeeded."""
+    op: dict[str, Any] = {
+        "OP_ID": "OP_INSTANCE_CREATE", "instance_name": name, "mode": "create",
+        "disk_template": template, "disks": [] if template == "diskless" else [{"size": 1024}],
+        "nics": [], "beparams": {"memory": memory}, "pnode": pnode, "os_type": "noop",
+        "start": start, "name_check": False, "ip_check": False,
+    }
+    if snode is not None:
+        op["snode"] = snode
+    job = run(client, op)
+    assert job["status"] == "success", job["opresult"]

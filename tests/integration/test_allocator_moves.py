@@ -16,7 +16,7 @@ import pytest
 
 from shell.client import ClusterClient
 from shell.demo import Demo
-from tests.integration.conftest import cli, running_cluster
+from tests.integration.conftest import cli, create_instance, mirrored_client, run, running_cluster
 
 GANETI_HAIL = Path("/usr/lib/ganeti/iallocators/hail")
 NODES = {"node1.demo", "node2.demo", "node3.demo", "node4.demo"}
@@ -29,29 +29,14 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
 
 @pytest.fixture(scope="module")
 def client(cluster: Demo) -> Iterator[ClusterClient]:
-    with ClusterClient(cluster.master_address, timeout=60) as c:
-        job = c.submit_job([{"OP_ID": "OP_CLUSTER_SET_PARAMS",
-                             "enabled_disk_templates": ["file", "diskless", "drbd"]}])
-        assert c.wait_job(job)["status"] == "success"
-        yield c
+    yield from mirrored_client(cluster)
 
 
-def run(client: ClusterClient, op: dict[str, Any]) -> dict[str, Any]:
-    return client.wait_job(client.submit_job([op]))
 
 
 def create(client: ClusterClient, name: str, template: str, pnode: str, snode: str | None = None,
            start: bool = True) -> None:
-    op: dict[str, Any] = {
-        "OP_ID": "OP_INSTANCE_CREATE", "instance_name": name, "mode": "create",
-        "disk_template": template, "disks": [] if template == "diskless" else [{"size": 1024}],
-        "nics": [], "beparams": {"memory": 256}, "pnode": pnode, "os_type": "noop",
-        "start": start, "name_check": False, "ip_check": False,
-    }
-    if snode is not None:
-        op["snode"] = snode
-    job = run(client, op)
-    assert job["status"] == "success", job["opresult"]
+    create_instance(client, name, template, pnode, snode, memory=256, start=start)
 
 
 def placement(client: ClusterClient, name: str) -> tuple[str, list[str], str]:

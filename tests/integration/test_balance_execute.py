@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
 from agent.errors import OpPrereqError
 from shell.client import ClusterClient
 from shell.demo import Demo
-from tests.integration.conftest import cli, running_cluster
+from tests.integration.conftest import cli, mirrored_client, running_cluster
+from tests.integration.conftest import create_instance as create
 
 
 @pytest.fixture(scope="module")
@@ -21,25 +21,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
 
 @pytest.fixture(scope="module")
 def client(cluster: Demo) -> Iterator[ClusterClient]:
-    with ClusterClient(cluster.master_address, timeout=60) as c:
-        job = c.submit_job([{"OP_ID": "OP_CLUSTER_SET_PARAMS",
-                             "enabled_disk_templates": ["file", "diskless", "drbd"]}])
-        assert c.wait_job(job)["status"] == "success"
-        yield c
+    yield from mirrored_client(cluster)
 
-
-def create(client: ClusterClient, name: str, template: str, pnode: str, snode: str | None = None,
-           memory: int = 2048) -> None:
-    op: dict[str, Any] = {
-        "OP_ID": "OP_INSTANCE_CREATE", "instance_name": name, "mode": "create",
-        "disk_template": template, "disks": [] if template == "diskless" else [{"size": 1024}],
-        "nics": [], "beparams": {"memory": memory}, "pnode": pnode, "os_type": "noop",
-        "name_check": False, "ip_check": False,
-    }
-    if snode:
-        op["snode"] = snode
-    job = client.wait_job(client.submit_job([op]))
-    assert job["status"] == "success", job["opresult"]
 
 
 def primaries(client: ClusterClient) -> dict[str, str]:

@@ -9,7 +9,7 @@ import pytest
 
 from shell.client import ClusterClient
 from shell.demo import Demo
-from tests.integration.conftest import cli, kill_node, running_cluster
+from tests.integration.conftest import cli, kill_node, mirrored_client, run, running_cluster
 
 
 @pytest.fixture(scope="module")
@@ -19,15 +19,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
 
 @pytest.fixture(scope="module")
 def client(cluster: Demo) -> Iterator[ClusterClient]:
-    with ClusterClient(cluster.master_address, timeout=60) as c:
-        job = c.submit_job([{"OP_ID": "OP_CLUSTER_SET_PARAMS",
-                             "enabled_disk_templates": ["file", "diskless", "drbd"]}])
-        assert c.wait_job(job)["status"] == "success"
-        yield c
+    yield from mirrored_client(cluster)
 
-
-def run(client: ClusterClient, op: dict[str, Any]) -> dict[str, Any]:
-    return client.wait_job(client.submit_job([op]))
 
 
 def create_drbd(client: ClusterClient, name: str, pnode: str, snode: str, start: bool = True) -> None:

@@ -12,6 +12,7 @@ from shell.tui.app import GanetiApp
 from shell.tui.screens.balance import BalanceRequest, BalanceScreen, parse_request
 from shell.tui.widgets.confirm import ConfirmScreen
 from shell.tui.widgets.virtual_table import VirtualTable
+from tests.integration.conftest import create_instance as create
 from tests.tui.conftest import async_test, wait_until
 
 SIZE = (130, 40)
@@ -44,19 +45,6 @@ async def preview(pilot: Any, screen: BalanceScreen) -> dict[str, Any]:
 def text(widget: Static | Label) -> str:
     return str(widget.render())
 
-
-def create(client: ClusterClient, name: str, template: str, pnode: str, snode: str | None = None,
-           memory: int = 2048) -> None:
-    op: dict[str, Any] = {
-        "OP_ID": "OP_INSTANCE_CREATE", "instance_name": name, "mode": "create",
-        "disk_template": template, "disks": [] if template == "diskless" else [{"size": 1024}],
-        "nics": [], "beparams": {"memory": memory}, "pnode": pnode, "os_type": "noop",
-        "name_check": False, "ip_check": False,
-    }
-    if snode:
-        op["snode"] = snode
-    job = client.wait_job(client.submit_job([op]))
-    assert job["status"] == "success", job["opresult"]
 
 
 def crowd(client: ClusterClient, prefix: str, node: str = "node1.demo", peer: str = "node2.demo") -> None:

@@ -42,7 +42,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.question, id="question")
+            yield Static(self.question, id="question", markup=False)  # a Static wraps a long question
             yield Static(f"same as: {self.command}", classes="command", id="command", markup=False)
             with Horizontal():
                 yield Button("Yes (y)", variant="warning", id="yes")
