@@ -19,6 +19,7 @@ from textual.pilot import Pilot
 from shell.client import ClusterClient
 from shell.demo import Demo
 from shell.tui.app import GanetiApp
+from shell.tui.widgets.confirm import ConfirmScreen
 from tests.integration.conftest import running_cluster
 
 WAIT = 30.0  # upper bound for the cluster to show a change; tests never wait for a fixed time
@@ -68,6 +69,14 @@ async def wait_until(pilot: Pilot[Any], condition: Callable[[], Any], what: str,
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         await pilot.pause(0.05)
+
+
+async def confirmation(pilot: Pilot[Any]) -> ConfirmScreen:
+    """Wait for the confirmation dialog of a mutating action; return it."""
+    app = pilot.app
+    dialog: ConfirmScreen = await wait_until(
+        pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen, "the confirmation")
+    return dialog
 
 
 def delay_job(client: ClusterClient, seconds: float, reason: str = "") -> int:

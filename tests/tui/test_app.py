@@ -13,7 +13,7 @@ from shell.tui.screens.queue import QueueScreen
 from shell.tui.widgets.confirm import AskScreen, ConfirmScreen
 from shell.tui.widgets.help import HelpScreen
 from shell.tui.widgets.palette import OutputScreen
-from tests.tui.conftest import async_test, delay_job, wait_until
+from tests.tui.conftest import async_test, confirmation, delay_job, wait_until
 
 SIZE = (140, 40)
 
@@ -114,8 +114,7 @@ async def test_palette_confirms_a_mutating_command_and_read_only_refuses_it(
         app = make_app()
         async with app.run_test(size=SIZE) as pilot:
             await _palette_run(pilot, app, f"gnt-job cancel {job_id}")
-            dialog = await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen,
-                                      "the confirmation")
+            dialog = await confirmation(pilot)
             assert dialog.command == f"gnt-job cancel {job_id}"
             await pilot.press("y")
             output = await wait_until(pilot, lambda: isinstance(app.screen, OutputScreen) and app.screen,

@@ -10,10 +10,9 @@ from textual.widgets import Button, Checkbox, Input, Label, RichLog, Static
 from shell.client import ClusterClient
 from shell.tui.app import GanetiApp
 from shell.tui.screens.balance import BalanceRequest, BalanceScreen, parse_request
-from shell.tui.widgets.confirm import ConfirmScreen
 from shell.tui.widgets.virtual_table import VirtualTable
 from tests.integration.conftest import create_instance as create
-from tests.tui.conftest import async_test, wait_until
+from tests.tui.conftest import async_test, confirmation, wait_until
 
 SIZE = (130, 40)
 
@@ -144,8 +143,7 @@ async def test_accept_submits_the_plan_and_follows_its_jobs(make_app: Callable[.
         await pilot.press("slash", "escape")
         await wait_until(pilot, lambda: moves.row_count == len(plan["moves"]), "every move again")
         await pilot.press("a")
-        dialog = await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen,
-                                  "the confirmation")
+        dialog = await confirmation(pilot)
         assert dialog.command == "hbal -L -X"
         await pilot.press("y")
         await wait_until(pilot, lambda: len(screen.results) == len(plan["moves"]), "every job to end", timeout=120)
@@ -173,7 +171,7 @@ async def test_accept_is_refused_when_the_cluster_changed_since_the_preview(
         assert plan["moves"]
         create(client, "latecomer.demo", "diskless", "node2.demo", memory=512)
         await pilot.press("a")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
+        await confirmation(pilot)
         await pilot.press("y")
         log = screen.query_one("#jobs", RichLog)
         await wait_until(pilot, lambda: any("Refused: cluster configuration changed since the preview"

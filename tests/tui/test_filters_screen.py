@@ -17,9 +17,8 @@ from shell.demo import Demo
 from shell.tui.app import GanetiApp
 from shell.tui.screens.filter_form import FilterForm, filter_command
 from shell.tui.screens.filters import FiltersScreen
-from shell.tui.widgets.confirm import ConfirmScreen
 from tests.integration.conftest import cli
-from tests.tui.conftest import async_test, delay_job, wait_until
+from tests.tui.conftest import async_test, confirmation, delay_job, wait_until
 
 SIZE = (130, 40)
 UUID_A = "0a0a0a0a-0000-4000-8000-00000000000a"
@@ -112,8 +111,7 @@ async def test_add_previews_matching_jobs_then_saves_after_confirmation(
         assert [m["effect"] for m in form.matches or []] == [m["effect"] for m in expected]
         assert held in form.query_one("#preview").rows  # type: ignore[attr-defined]
         await pilot.press("ctrl+s")
-        dialog = await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen,
-                                  "the confirmation")
+        dialog = await confirmation(pilot)
         assert dialog.command.startswith("gnt-filter add --priority=0 ")
         assert "--action=REJECT" in dialog.command
         await pilot.press("y")
@@ -191,8 +189,7 @@ async def test_edit_replaces_the_rule_in_place(make_app: Callable[..., GanetiApp
         form.query_one("#action", Select).value = "REJECT"
         await wait_until(pilot, lambda: form.rule and form.rule["action"] == "REJECT", "the new action")
         await pilot.press("ctrl+s")
-        dialog = await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen,
-                                  "the confirmation")
+        dialog = await confirmation(pilot)
         assert dialog.command == filter_command(form.rule or {}, uuid)
         assert dialog.command.startswith("gnt-filter replace ") and dialog.command.endswith(uuid)
         await pilot.press("y")
@@ -231,14 +228,13 @@ async def test_delete_asks_first_and_teaches_the_command(make_app: Callable[...,
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_filters(app, pilot, 1)
         await pilot.press("d")
-        dialog = await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen,
-                                  "the confirmation")
+        dialog = await confirmation(pilot)
         assert dialog.command == f"gnt-filter delete {uuid}"
         await pilot.press("n")
         await wait_until(pilot, lambda: app.screen is screen, "the dialog to close")
         assert [r["uuid"] for r in client.query_filters()] == [uuid]
         await pilot.press("d")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
+        await confirmation(pilot)
         await pilot.press("y")
         await wait_until(pilot, lambda: screen.table.row_count == 0, "the rule to go")
         assert app.taught[-1] == f"gnt-filter delete {uuid}"
@@ -256,15 +252,14 @@ async def test_priority_keys_move_a_rule_in_the_evaluation_order(make_app: Calla
         assert screen.table.cursor_key == first
         for expected in (2, 3):
             await pilot.press("plus")
-            dialog = await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen,
-                                      "the confirmation")
+            dialog = await confirmation(pilot)
             assert dialog.command.startswith(f"gnt-filter replace --priority={expected} ")
             await pilot.press("y")
             await wait_until(pilot, lambda e=expected: screen.table.rows.get(first, {}).get("priority") == e,
                              f"priority {expected}")
         await wait_until(pilot, lambda: screen.table.ordered_keys() == [second, first], "the new order")
         await pilot.press("minus")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
+        await confirmation(pilot)
         await pilot.press("y")
         await wait_until(pilot, lambda: screen.table.rows.get(first, {}).get("priority") == 2, "priority 2")
     assert {r["uuid"]: r["priority"] for r in client.query_filters()} == {first: 2, second: 2}

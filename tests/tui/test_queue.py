@@ -13,8 +13,8 @@ from shell.client import ClusterClient
 from shell.tui.app import GanetiApp
 from shell.tui.screens.job import JobScreen
 from shell.tui.screens.queue import QueueScreen
-from shell.tui.widgets.confirm import AskScreen, ConfirmScreen
-from tests.tui.conftest import async_test, delay_job, wait_until
+from shell.tui.widgets.confirm import AskScreen
+from tests.tui.conftest import async_test, confirmation, delay_job, wait_until
 
 SIZE = (140, 40)
 
@@ -188,8 +188,7 @@ async def test_job_screen_cancels_its_job_after_asking_and_shows_the_end(
                                       "the job screen")
         await wait_until(pilot, lambda: job_screen.job is not None, "the job's details")
         await pilot.press("c")
-        dialog = await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen,
-                                  "the confirmation")
+        dialog = await confirmation(pilot)
         assert dialog.command == f"gnt-job cancel {job_id}"
         await pilot.press("y")
         await wait_until(pilot, lambda: job_screen.finished, "the job's end")
@@ -209,14 +208,13 @@ async def test_cancel_key_asks_with_the_command_cancels_and_teaches_it(
         await wait_until(pilot, lambda: status_of(screen, job_id) == "queued", "the queued job")
         screen.table.move_cursor(job_id)
         await pilot.press("c")
-        dialog = await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen,
-                                  "the confirmation")
+        dialog = await confirmation(pilot)
         assert dialog.command == f"gnt-job cancel {job_id}"
         await pilot.press("n")
         await pilot.pause(0.2)
         assert client.get_job(job_id)["status"] == "queued"
         await pilot.press("c")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
+        await confirmation(pilot)
         await pilot.press("y")
         await wait_until(pilot, lambda: status_of(screen, job_id) == "canceled", "the canceled job")
         assert app.taught[-1] == f"gnt-job cancel {job_id}"
@@ -239,8 +237,7 @@ async def test_priority_key_asks_for_a_priority_checks_it_and_changes_it(
         assert "'urgent' is not a priority" in str(ask.query_one("#error", Static).render())
         assert app.screen is ask
         await pilot.press("ctrl+u", *"high", "enter")
-        dialog = await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen,
-                                  "the confirmation")
+        dialog = await confirmation(pilot)
         assert dialog.command == f"gnt-job change-priority --priority high {job_id}"
         await pilot.press("y")
         await wait_until(pilot, lambda: screen.table.rows[job_id]["priority"] == -10, "the new priority")
@@ -258,8 +255,7 @@ async def test_archive_key_archives_a_finished_job_and_its_row_goes(
         await wait_until(pilot, lambda: status_of(screen, job_id) == "success", "the finished job")
         screen.table.move_cursor(job_id)
         await pilot.press("a")
-        dialog = await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen,
-                                  "the confirmation")
+        dialog = await confirmation(pilot)
         assert dialog.command == f"gnt-job archive {job_id}"
         await pilot.press("y")
         await wait_until(pilot, lambda: job_id not in screen.table.rows, "the row to go")

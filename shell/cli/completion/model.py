@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import shell.cli.commands  # noqa: F401  (registers the groups)
-from shell.cli.tree import FIELD, FILE, GROUPS, Group, options_for
+from shell.cli.tree import FIELD, FILE, GROUPS, Group, Option, options_for
 
 # Top-level words of `ganeti-shell` besides the groups, with their help.
 TOP_LEVEL = {
@@ -56,10 +56,7 @@ class GroupSpec:
     commands: tuple[CommandSpec, ...]
 
 
-def _flag(option: object) -> Flag:
-    from shell.cli.tree import Option
-
-    assert isinstance(option, Option)
+def _flag(option: Option) -> Flag:
     takes_value = option.action in ("store", "append", "output")
     return Flag(option.flags, option.help, takes_value, tuple(option.choices or ()), option.complete)
 
