@@ -9,6 +9,7 @@ from pathlib import Path
 from tests.unit.bench.loader import load_bench
 
 bench = load_bench("queue_bench")
+report = load_bench("queue_report")
 
 
 def test_filter_measurement_covers_each_rule_count_on_fresh_jobs() -> None:
@@ -17,7 +18,7 @@ def test_filter_measurement_covers_each_rule_count_on_fresh_jobs() -> None:
     assert [f.rules for f in figures] == [0, 100]
     assert all(len(f.seconds_per_job) == 2 and f.median > 0 for f in figures)
     assert figures[0].matched == 0 and 0 < figures[1].matched < 1
-    assert "100 rules" in bench.filter_table(figures)
+    assert "100 rules" in report.filter_table(figures)
 
 
 def test_realistic_rules_are_valid_and_mostly_match_nothing() -> None:
@@ -37,7 +38,7 @@ def test_scheduling_work_starts_nothing_in_any_case() -> None:
 
     cases = (bench.PLAN_FULL, bench.PLAN_PAUSED, bench.PLAN_SUBMIT, bench.PLAN_RULES)
     assert {(f.case, f.queued) for f in figures} == {(case, n) for case in cases for n in (10, 50)}
-    assert "50 queued" in bench.plan_table(figures)
+    assert "50 queued" in report.plan_table(figures)
 
 
 def test_stored_job_is_a_queued_submission_with_luxids_reason() -> None:
@@ -59,19 +60,19 @@ def test_raw_commits_count_durable_transactions(tmp_path: Path) -> None:
 def test_percentile_is_nearest_rank() -> None:
     samples = list(range(1, 101))
 
-    assert bench.percentile(samples, 50) == 50
-    assert bench.percentile(samples, 99) == 99
-    assert bench.percentile([3.0], 99) == 3.0
+    assert report.percentile(samples, 50) == 50
+    assert report.percentile(samples, 99) == 99
+    assert report.percentile([3.0], 99) == 3.0
 
 
 def test_readme_section_is_replaced_and_other_sections_kept(tmp_path: Path) -> None:
     readme = tmp_path / "README.md"
     readme.write_text("# Benchmarks\n\n<!-- skeleton:begin -->\nkeep me\n<!-- skeleton:end -->\n")
-    section = f"{bench.BEGIN_MARKER}\n## Job queue\n\nfirst\n{bench.END_MARKER}\n"
+    section = f"{report.BEGIN_MARKER}\n## Job queue\n\nfirst\n{report.END_MARKER}\n"
 
-    bench.write_readme_section(section, readme)
-    bench.write_readme_section(section.replace("first", "second"), readme)
+    report.write_readme_section(section, readme)
+    report.write_readme_section(section.replace("first", "second"), readme)
 
     text = readme.read_text()
     assert "keep me" in text and "second" in text and "first" not in text
-    assert text.count(bench.BEGIN_MARKER) == 1
+    assert text.count(report.BEGIN_MARKER) == 1
