@@ -9,7 +9,7 @@ from .types import BASE_UTIL, DiskTemplate, DynUtil, InstanceStatus, MirrorType
 NO_NODE = -1
 """Index used for "no secondary node"."""
 
-_MEMORY_STATUSES = frozenset(
+MEMORY_STATUSES = frozenset(
     {
         InstanceStatus.RUNNING,
         InstanceStatus.ERROR_UP,
@@ -72,7 +72,7 @@ class Instance:
     @property
     def uses_memory(self) -> bool:
         """Whether the instance's memory counts on its primary node now."""
-        return not self.forthcoming and self.status in _MEMORY_STATUSES
+        return not self.forthcoming and self.status in MEMORY_STATUSES
 
     @property
     def uses_sec_mem(self) -> bool:

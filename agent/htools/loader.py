@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .cluster import ClusterData, compute_alias, longest_domain, lookup_name
 from .errors import HtoolsError, LoaderError, LookupError_
 from .instance import NO_NODE
-from .node import fdiv
+from .node import fdiv, place_instances
 from .tags import (
     desired_location_prefixes,
     exclusion_prefixes,
@@ -23,7 +23,7 @@ from .tags import (
     receive_migration_tags,
 )
 from .text_backend import load_text_file
-from .types import ZERO_UTIL, DynUtil
+from .types import ZERO_UTIL, DiskTemplate, DynUtil
 
 
 @dataclass(frozen=True)
@@ -98,31 +98,35 @@ def merge_data(data: ClusterData, opts: LoadOptions) -> ClusterData:
     suffix = longest_domain([n.name for n in nodes] + inst_names)
     sel_set, exc_set = set(sel), set(exc)
     dsrd_t, extags_t = tuple(dsrd), tuple(extags)  # str.startswith takes all prefixes at once
+    no_tags: frozenset[str] = frozenset()
     for inst in insts:
-        if inst.name in exc_set or (sel and inst.name not in sel_set):
+        name = inst.name
+        if name in exc_set or (sel and name not in sel_set):
             inst.movable = False
-        inst.dsrd_loc_tags = frozenset(t for t in inst.tags if t.startswith(dsrd_t))
-        inst.excl_tags = [t for t in inst.tags if t.startswith(extags_t)]
-        inst.alias = compute_alias(suffix, inst.name)
+        tags = inst.tags
+        if tags and dsrd_t:
+            inst.dsrd_loc_tags = frozenset(t for t in tags if t.startswith(dsrd_t))
+        else:
+            inst.dsrd_loc_tags = no_tags
+        inst.excl_tags = [t for t in tags if t.startswith(extags_t)] if tags and extags_t else []
+        inst.alias = name[: -len(suffix)] if suffix and name.endswith(suffix) else name
     for node in nodes:
         node.location_tags = location_tags(ctags, node.tags)
+    any_location = any(node.location_tags for node in nodes)
     for inst in insts:
-        pri = nodes[inst.pnode]
-        if inst.snode == NO_NODE:
+        if inst.snode == NO_NODE or not any_location:
             inst.location_score = 0
         else:
-            inst.location_score = len(pri.location_tags & nodes[inst.snode].location_tags)
-    for inst in insts:
-        nodes[inst.pnode].set_pri(inst)
-        if inst.snode != NO_NODE:
-            nodes[inst.snode].set_sec(inst)
+            inst.location_score = len(nodes[inst.pnode].location_tags
+                                      & nodes[inst.snode].location_tags)
+    place_instances(nodes, insts)
     for node in nodes:
         node.build_peers(insts)
         node.set_policy(data.groups[node.group].ipolicy)
         node.alias = compute_alias(suffix, node.name)
     for inst in insts:
-        groups = {nodes[n].group for n in inst.all_nodes if n != NO_NODE}
-        if len(groups) > 1:
+        if inst.disk_template is DiskTemplate.DRBD and inst.snode != NO_NODE \
+                and nodes[inst.pnode].group != nodes[inst.snode].group:
             inst.movable = False
     for node in nodes:
         node.mig_tags = migration_tags(ctags, node.tags)

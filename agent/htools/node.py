@@ -12,8 +12,8 @@ import copy
 import math
 from dataclasses import dataclass, field
 
-from .instance import Instance
-from .types import DEFAULT_IPOLICY, ZERO_UTIL, DynUtil, FailMode, IPolicy
+from .instance import MEMORY_STATUSES, NO_NODE, Instance
+from .types import DEFAULT_IPOLICY, ZERO_UTIL, DynUtil, FailMode, InstanceStatus, IPolicy
 
 
 def fdiv(num: float, den: float) -> float:
@@ -221,43 +221,6 @@ class Node:
     def loc_excl_pairs(self, inst: Instance) -> list[tuple[str, str]]:
         """(location tag, exclusion tag) pairs `inst` adds when primary here."""
         return [(loc, ex) for loc in sorted(self.location_tags) for ex in inst.excl_tags]
-
-    # -- load-time placement (setPri / setSec) --------------------------------------
-    def set_pri(self, inst: Instance) -> None:
-        """Record a primary instance while loading (no checks)."""
-        if not inst.forthcoming:
-            self.plist.insert(0, inst.idx)
-            if not inst.offline:
-                self.u_cpu += inst.vcpus
-            self.p_cpu = fdiv(self.u_cpu, self.t_cpu)
-            self.util_load = self.util_load.add(inst.util)
-            self.inst_spindles = self._spindle_use(True, inst, self.inst_spindles)
-            self.location_score += inst.location_score + self.dsrd_loc_score(inst)
-            _add_tags(self.instance_map, self.loc_excl_pairs(inst))
-        else:
-            self._forth_only_add(inst)
-        if not inst.uses_memory:
-            self.f_mem_forth -= inst.mem
-        self.p_mem_forth = fdiv(self.f_mem_forth, self.t_mem)
-        _add_tags(self.p_tags, inst.excl_tags)
-        self.plist_forth.insert(0, inst.idx)
-        if not inst.offline:
-            self.u_cpu_forth += inst.vcpus
-        self.p_cpu_forth = fdiv(self.u_cpu_forth, self.t_cpu)
-        self.util_load_forth = self.util_load_forth.add(inst.util)
-        self.inst_spindles_forth = self._spindle_use(True, inst, self.inst_spindles_forth)
-
-    def set_sec(self, inst: Instance) -> None:
-        """Record a secondary instance while loading (no checks)."""
-        if not inst.forthcoming:
-            self.slist.insert(0, inst.idx)
-            self.util_load = _add_dsk(self.util_load, inst.util.dsk)
-            self.inst_spindles = self._spindle_use(True, inst, self.inst_spindles)
-        else:
-            self._forth_only_add(inst)
-        self.slist_forth.insert(0, inst.idx)
-        self.util_load_forth = _add_dsk(self.util_load_forth, inst.util.dsk)
-        self.inst_spindles_forth = self._spindle_use(True, inst, self.inst_spindles_forth)
 
     def _forth_only_add(self, inst: Instance) -> None:
         if inst.local_storage:
@@ -536,3 +499,93 @@ def _del_tags(counts: dict, keys: list) -> None:
             counts[key] = val - 1
         else:
             del counts[key]
+
+
+def place_instances(nodes: list[Node], insts: list[Instance]) -> None:
+    """Ganeti's load-time `setPri`/`setSec` for every instance, in one pass.
+
+    The sums are taken in instance order, as one `setPri`/`setSec` call per instance
+    would take them, so every float is the one Ganeti computes. Only forthcoming
+    instances go through the node's own bookkeeping.
+    """
+    count = len(nodes)
+    plist: list[list[int]] = [[] for _ in range(count)]
+    slist: list[list[int]] = [[] for _ in range(count)]
+    plist_f: list[list[int]] = [[] for _ in range(count)]
+    slist_f: list[list[int]] = [[] for _ in range(count)]
+    ucpu = [n.u_cpu for n in nodes]
+    ucpu_f = [n.u_cpu_forth for n in nodes]
+    fmem_f = [n.f_mem_forth for n in nodes]
+    isp = [n.inst_spindles for n in nodes]
+    isp_f = [n.inst_spindles_forth for n in nodes]
+    locs = [n.location_score for n in nodes]
+    load = [[n.util_load.cpu, n.util_load.mem, n.util_load.dsk, n.util_load.net] for n in nodes]
+    load_f = [[n.util_load_forth.cpu, n.util_load_forth.mem, n.util_load_forth.dsk,
+               n.util_load_forth.net] for n in nodes]
+    excl = [n.excl_storage for n in nodes]
+    offline_status = InstanceStatus.ADMIN_OFFLINE
+    for inst in insts:
+        p, s, idx = inst.pnode, inst.snode, inst.idx
+        util = inst.util
+        forth = inst.forthcoming
+        counts = not forth and inst.status in MEMORY_STATUSES
+        vcpus = 0 if inst.status is offline_status else inst.vcpus
+        local = inst.disk_template.local_storage
+        su = inst.spindle_use if local else 0
+        node = nodes[p]
+        if not forth:
+            plist[p].append(idx)
+            ucpu[p] += vcpus
+            acc = load[p]
+            acc[0] += util.cpu
+            acc[1] += util.mem
+            acc[2] += util.dsk
+            acc[3] += util.net
+            isp[p] = 0.0 if excl[p] else isp[p] + su
+            if inst.location_score or inst.dsrd_loc_tags:
+                locs[p] += inst.location_score + node.dsrd_loc_score(inst)
+            if inst.excl_tags and node.location_tags:
+                _add_tags(node.instance_map, node.loc_excl_pairs(inst))
+        else:
+            node._forth_only_add(inst)
+        if not counts:
+            fmem_f[p] -= inst.mem
+        if inst.excl_tags:
+            _add_tags(node.p_tags, inst.excl_tags)
+        plist_f[p].append(idx)
+        ucpu_f[p] += vcpus
+        acc = load_f[p]
+        acc[0] += util.cpu
+        acc[1] += util.mem
+        acc[2] += util.dsk
+        acc[3] += util.net
+        isp_f[p] = 0.0 if excl[p] else isp_f[p] + su
+        if s == NO_NODE:
+            continue
+        if not forth:
+            slist[s].append(idx)
+            load[s][2] += util.dsk
+            isp[s] = 0.0 if excl[s] else isp[s] + su
+        else:
+            nodes[s]._forth_only_add(inst)
+        slist_f[s].append(idx)
+        load_f[s][2] += util.dsk
+        isp_f[s] = 0.0 if excl[s] else isp_f[s] + su
+    for i, node in enumerate(nodes):
+        if not plist_f[i] and not slist_f[i]:
+            continue
+        node.plist = plist[i][::-1] + node.plist
+        node.slist = slist[i][::-1] + node.slist
+        node.plist_forth = plist_f[i][::-1] + node.plist_forth
+        node.slist_forth = slist_f[i][::-1] + node.slist_forth
+        node.u_cpu = ucpu[i]
+        node.u_cpu_forth = ucpu_f[i]
+        node.p_cpu = fdiv(ucpu[i], node.t_cpu)
+        node.p_cpu_forth = fdiv(ucpu_f[i], node.t_cpu)
+        node.f_mem_forth = fmem_f[i]
+        node.p_mem_forth = fdiv(fmem_f[i], node.t_mem)
+        node.inst_spindles = isp[i]
+        node.inst_spindles_forth = isp_f[i]
+        node.location_score = locs[i]
+        node.util_load = DynUtil(*load[i])
+        node.util_load_forth = DynUtil(*load_f[i])

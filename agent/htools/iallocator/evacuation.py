@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..cluster import ClusterData
-from ..evacuate import EvacMode, EvacuationError, nodes_to_evacuate, try_node_evac
+from ..evacuate import EvacMode, EvacuationError, nodes_to_evacuate
 from ..instance import NO_NODE, Instance
 from ..jobs import instance_move_opcodes
 from ..moves import Move
@@ -125,9 +125,7 @@ def relocate(opts: IAllocOptions, data: ClusterData, body: Relocate
         shown = "[" + ",".join(str(i) for i in body.relocate_from) + "]"
         raise RequestFailed("Unsupported request: excluded nodes not equal to instance's "
                             f"{what}({expected} versus {shown})")
-    nodes = {n.idx: n for n in data.nodes}
-    insts = {i.idx: i for i in data.instances}
-    res = try_node_evac(nodes, insts, mode, [body.instance], opts.ignore_soft_errors)
+    res = node_evacuate(opts, data, NodeEvacuate((body.instance,), mode))
     for iidx, msg in res.failed:
         if iidx == body.instance:
             raise RequestFailed(msg)

@@ -42,12 +42,47 @@ _PLAN = ((MoveKind.REPLACE_SECONDARY, "Changing secondary to new primary"),
 def evac_instance(nodes: Mapping[int, Node], inst: Instance, mode: EvacMode, gdx: int,
                   avail: Sequence[int], force: bool,
                   arrays: SecondaryArrays | None = None) -> EvacResult:
-    """`evacuate.node_evac_instance`, with the DRBD `all` case on arrays."""
-    if (mode is not EvacMode.ALL or inst.disk_template is not DiskTemplate.DRBD
+    """`evacuate.node_evac_instance`, with the DRBD `all` and `secondary-only` cases on arrays."""
+    if (mode is EvacMode.PRIMARY_ONLY or inst.disk_template is not DiskTemplate.DRBD
             or len(avail) < MIN_VECTOR_NODES or inst.forthcoming
             or any(n.excl_storage for n in nodes.values())):
         return node_evac_instance(nodes, inst, mode, gdx, avail, force)
-    return _drbd_all(nodes, inst, gdx, list(avail), force, arrays or SecondaryArrays(nodes))
+    arrs = arrays or SecondaryArrays(nodes)
+    if mode is EvacMode.SECONDARY_ONLY:
+        found = _drbd_secondary(nodes, inst, gdx, list(avail), force, arrs)
+        # no node takes the secondary: the exact path words the failure as Ganeti does
+        return found or node_evac_instance(nodes, inst, mode, gdx, avail, force)
+    return _drbd_all(nodes, inst, gdx, list(avail), force, arrs)
+
+
+def _drbd_secondary(nodes: Mapping[int, Node], inst: Instance, gdx: int, avail: list[int],
+                    force: bool, arrs: SecondaryArrays) -> EvacResult | None:
+    """Replace the secondary by the best available node (Ganeti `evacOneNodeOnly`, DRBD).
+
+    Every target is estimated on arrays; those within rounding distance of the best
+    estimate are scored exactly in `avail` order (ties to the later node, as Ganeti),
+    and the move to the winner is simulated again. None when no target fits.
+    """
+    state = GroupState([n for n in nodes.values() if n.group == gdx], [])
+    avail_arrays = (np.array(avail, dtype=np.int64),
+                    np.array([arrs.pos[s] for s in avail], dtype=np.int64),
+                    np.array([state.col[s] for s in avail], dtype=np.int64))
+    found, _fail = _candidates(nodes, arrs, state, _GroupSums(state), {}, inst, inst.pnode,
+                               force, avail_arrays)
+    best: tuple[float, int] | None = None
+    for _est, _p, s, ctx in found:
+        fixed, moved, pdx, sforce, view = ctx
+        score = _exact(state, fixed, moved, pdx, sforce, view, s)
+        if score is not None and (best is None or not best[0] < score):
+            best = (score, s)
+    if best is None:
+        return None
+    move = Move(MoveKind.REPLACE_SECONDARY, best[1])
+    res = apply_move(nodes, inst, move, force)
+    assert not isinstance(res, FailMode)
+    out = dict(nodes)
+    out.update(res.nodes)
+    return EvacResult(out, res.instance, (move,))
 
 
 def _first_steps(nodes: Mapping[int, Node], inst: Instance, p: int, force: bool

@@ -96,26 +96,41 @@ def test_pair_allocation_on_arrays_equals_the_exact_one(params: GenParams,
             assert fast.solution.score == slow.solution.score
 
 
-@pytest.mark.parametrize("params", CLUSTERS, ids=lambda p: f"seed{p.seed}")
-def test_drbd_evacuation_on_arrays_equals_the_exact_one(params: GenParams) -> None:
+# groups with enough nodes for the array paths (MIN_VECTOR_NODES), tags and a full one
+EVAC_CLUSTERS = [
+    *CLUSTERS,
+    GenParams(seed=904, nodes=30, inst_per_node=6.0, fill=0.6),
+    GenParams(seed=905, nodes=24, groups=2, inst_per_node=5.0, fill=0.9, offline_frac=0.1),
+]
+
+
+@pytest.mark.parametrize("params", EVAC_CLUSTERS, ids=lambda p: f"seed{p.seed}")
+@pytest.mark.parametrize("mode", [EvacMode.ALL, EvacMode.SECONDARY_ONLY], ids=lambda m: m.value)
+def test_drbd_evacuation_on_arrays_equals_the_exact_one(params: GenParams,
+                                                        mode: EvacMode) -> None:
     _data, nodes, insts = _cluster(params)
-    drbd = [i for i in insts.values() if i.disk_template is DiskTemplate.DRBD][:6]
+    drbd = [i for i in insts.values() if i.disk_template is DiskTemplate.DRBD][:12]
+    outcomes = set()
     for inst in drbd:
         gdx = nodes[inst.pnode].group
         avail = [i for i, n in nodes.items() if n.group == gdx and i not in
                  (inst.pnode, inst.snode) and not n.offline]
         for force in (False, True):
             try:
-                slow = node_evac_instance(nodes, inst, EvacMode.ALL, gdx, avail, force)
+                slow = node_evac_instance(nodes, inst, mode, gdx, avail, force)
             except EvacuationError as err:
                 with pytest.raises(EvacuationError) as caught:
-                    evac_instance(nodes, inst, EvacMode.ALL, gdx, avail, force)
+                    evac_instance(nodes, inst, mode, gdx, avail, force)
                 assert str(caught.value) == str(err)
+                outcomes.add("failed")
                 continue
-            fast = evac_instance(nodes, inst, EvacMode.ALL, gdx, avail, force)
+            fast = evac_instance(nodes, inst, mode, gdx, avail, force)
             assert (fast.instance.pnode, fast.instance.snode) == (slow.instance.pnode,
                                                                  slow.instance.snode)
             assert fast.moves == slow.moves
+            assert fast.nodes == slow.nodes
+            outcomes.add("moved")
+    assert "moved" in outcomes
 
 
 @pytest.mark.parametrize("params", CLUSTERS, ids=lambda p: f"seed{p.seed}")
