@@ -67,7 +67,7 @@ _ganeti_shell_debug() {
   cur="${COMP_WORDS[COMP_CWORD]}"; prev="${COMP_WORDS[COMP_CWORD-1]}"
   local base=1; [[ "${COMP_WORDS[0]##*/}" == ganeti-shell ]] && base=2
   if (( COMP_CWORD == base )); then
-    COMPREPLY=($(compgen -W 'delay locks' -- "$cur")); return
+    COMPREPLY=($(compgen -W 'delay locks submit-job' -- "$cur")); return
   fi
   cmd="${COMP_WORDS[base]}"
   case "$cmd:$prev" in
@@ -76,6 +76,11 @@ _ganeti_shell_debug() {
     delay:--priority) COMPREPLY=($(compgen -W 'low normal high' -- "$cur")); return;;
     delay:-n) _ganeti_shell_live node "$cur"; return;;
     delay:-r|delay:--repeat) COMPREPLY=(); return;;
+    submit-job:--reason) COMPREPLY=(); return;;
+    submit-job:--master) COMPREPLY=(); return;;
+    submit-job:--op-repeat) COMPREPLY=(); return;;
+    submit-job:--job-repeat) COMPREPLY=(); return;;
+    submit-job:--priority) COMPREPLY=($(compgen -W 'low normal high' -- "$cur")); return;;
     locks:--reason) COMPREPLY=(); return;;
     locks:--master) COMPREPLY=(); return;;
     locks:-o|locks:--output) COMPREPLY=(); return;;
@@ -85,11 +90,13 @@ _ganeti_shell_debug() {
   if [[ "$cur" == -* ]]; then
     case "$cmd" in
       delay) COMPREPLY=($(compgen -W '--debug --dry-run --help --interruptible --master --no-locks --no-master --print-jobid --priority --reason --repeat --submit -d -h -i -l -n -r' -- "$cur"));;
+      submit-job) COMPREPLY=($(compgen -W '--debug --dry-run --each --help --job-repeat --master --op-repeat --priority --reason --timing-stats --verbose -d -h -v' -- "$cur"));;
       locks) COMPREPLY=($(compgen -W '--debug --help --interval --master --no-headers --output --reason --separator --verbose -d -h -o -v' -- "$cur"));;
     esac
     return
   fi
   case "$cmd" in
+    submit-job) COMPREPLY=($(compgen -f -- "$cur"));;
   esac
 }
 complete -o default -F _ganeti_shell_debug gnt-debug

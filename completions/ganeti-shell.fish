@@ -122,6 +122,7 @@ end
 # gnt-debug: Debugging commands
 for prog in gnt-debug ganeti-shell
     complete -c $prog -f -n '__ganeti_shell_at debug' -a delay -d 'Submit an OP_TEST_DELAY job that sleeps DURATION seconds'
+    complete -c $prog -f -n '__ganeti_shell_at debug' -a submit-job -d 'Submit jobs built from JSON files, each a list of serialized opcodes'
     complete -c $prog -f -n '__ganeti_shell_at debug' -a locks -d 'Show the locks that are held or wanted'
     complete -c $prog -n '__ganeti_shell_at debug delay' -s d -l debug -d 'increase debugging level'
     complete -c $prog -n '__ganeti_shell_at debug delay' -l reason -d 'reason for the operation, recorded in the reason trail' -x
@@ -137,6 +138,18 @@ for prog in gnt-debug ganeti-shell
     complete -c $prog -n '__ganeti_shell_at debug delay' -s l -l no-locks -d 'do not acquire locks'
     complete -c $prog -n '__ganeti_shell_at debug delay' -s h -l help -d 'show the command'"'"'s help and exit'
     complete -c $prog -n '__ganeti_shell_at debug delay' -f
+    complete -c $prog -n '__ganeti_shell_at debug submit-job' -s d -l debug -d 'increase debugging level'
+    complete -c $prog -n '__ganeti_shell_at debug submit-job' -l reason -d 'reason for the operation, recorded in the reason trail' -x
+    complete -c $prog -n '__ganeti_shell_at debug submit-job' -l master -d 'address of the master (unix:PATH or HOST:PORT)' -x
+    complete -c $prog -n '__ganeti_shell_at debug submit-job' -s v -l verbose -d 'list the submitted job ids'
+    complete -c $prog -n '__ganeti_shell_at debug submit-job' -l op-repeat -d 'repeat each file'"'"'s opcode list N times in its job' -x
+    complete -c $prog -n '__ganeti_shell_at debug submit-job' -l job-repeat -d 'submit the jobs of all files N times' -x
+    complete -c $prog -n '__ganeti_shell_at debug submit-job' -l timing-stats -d 'show the counts and the submit and execution times'
+    complete -c $prog -n '__ganeti_shell_at debug submit-job' -l each -d 'submit each job separately instead of in one call'
+    complete -c $prog -n '__ganeti_shell_at debug submit-job' -l dry-run -d 'only check the operations, do not execute them'
+    complete -c $prog -n '__ganeti_shell_at debug submit-job' -l priority -d 'priority of the jobs' -x -a 'low normal high'
+    complete -c $prog -n '__ganeti_shell_at debug submit-job' -s h -l help -d 'show the command'"'"'s help and exit'
+    complete -c $prog -n '__ganeti_shell_at debug submit-job' -F
     complete -c $prog -n '__ganeti_shell_at debug locks' -s d -l debug -d 'increase debugging level'
     complete -c $prog -n '__ganeti_shell_at debug locks' -l reason -d 'reason for the operation, recorded in the reason trail' -x
     complete -c $prog -n '__ganeti_shell_at debug locks' -l master -d 'address of the master (unix:PATH or HOST:PORT)' -x

@@ -197,6 +197,18 @@ class SubmitJobReply(_message.Message):
     error_json: str
     def __init__(self, job_id: _Optional[int] = ..., error_json: _Optional[str] = ...) -> None: ...
 
+class SubmitManyJobsRequest(_message.Message):
+    __slots__ = ("jobs",)
+    JOBS_FIELD_NUMBER: _ClassVar[int]
+    jobs: _containers.RepeatedCompositeFieldContainer[SubmitJobRequest]
+    def __init__(self, jobs: _Optional[_Iterable[_Union[SubmitJobRequest, _Mapping]]] = ...) -> None: ...
+
+class SubmitManyJobsReply(_message.Message):
+    __slots__ = ("results",)
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[SubmitJobReply]
+    def __init__(self, results: _Optional[_Iterable[_Union[SubmitJobReply, _Mapping]]] = ...) -> None: ...
+
 class GetJobsRequest(_message.Message):
     __slots__ = ("job_ids", "include_archived")
     JOB_IDS_FIELD_NUMBER: _ClassVar[int]

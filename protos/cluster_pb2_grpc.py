@@ -44,6 +44,11 @@ class ClusterStub:
                 request_serializer=protos_dot_cluster__pb2.SubmitJobRequest.SerializeToString,
                 response_deserializer=protos_dot_cluster__pb2.SubmitJobReply.FromString,
                 _registered_method=True)
+        self.SubmitManyJobs = channel.unary_unary(
+                '/ganeti_shell.cluster.Cluster/SubmitManyJobs',
+                request_serializer=protos_dot_cluster__pb2.SubmitManyJobsRequest.SerializeToString,
+                response_deserializer=protos_dot_cluster__pb2.SubmitManyJobsReply.FromString,
+                _registered_method=True)
         self.GetJobs = channel.unary_unary(
                 '/ganeti_shell.cluster.Cluster/GetJobs',
                 request_serializer=protos_dot_cluster__pb2.GetJobsRequest.SerializeToString,
@@ -144,6 +149,15 @@ class ClusterServicer:
         """Many submissions over one stream, for scripts that submit in bulk: one reply
         per request, in order, each sent once that job is committed (or with the
         error that refused it); submissions in flight together share commits.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SubmitManyJobs(self, request, context):
+        """Ganeti's SubmitManyJobs: the jobs of one call are committed together and
+        get consecutive ids; one result per job, in order (an id, or the error
+        that refused that job). A drained queue refuses the whole call.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -274,6 +288,11 @@ def add_ClusterServicer_to_server(servicer, server):
                     servicer.SubmitJobStream,
                     request_deserializer=protos_dot_cluster__pb2.SubmitJobRequest.FromString,
                     response_serializer=protos_dot_cluster__pb2.SubmitJobReply.SerializeToString,
+            ),
+            'SubmitManyJobs': grpc.unary_unary_rpc_method_handler(
+                    servicer.SubmitManyJobs,
+                    request_deserializer=protos_dot_cluster__pb2.SubmitManyJobsRequest.FromString,
+                    response_serializer=protos_dot_cluster__pb2.SubmitManyJobsReply.SerializeToString,
             ),
             'GetJobs': grpc.unary_unary_rpc_method_handler(
                     servicer.GetJobs,
@@ -415,6 +434,33 @@ class Cluster:
             '/ganeti_shell.cluster.Cluster/SubmitJobStream',
             protos_dot_cluster__pb2.SubmitJobRequest.SerializeToString,
             protos_dot_cluster__pb2.SubmitJobReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SubmitManyJobs(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ganeti_shell.cluster.Cluster/SubmitManyJobs',
+            protos_dot_cluster__pb2.SubmitManyJobsRequest.SerializeToString,
+            protos_dot_cluster__pb2.SubmitManyJobsReply.FromString,
             options,
             channel_credentials,
             insecure,

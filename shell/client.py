@@ -112,6 +112,21 @@ class ClusterClient:
         )
         return int(self._call(self._stub.SubmitJob, request).job_id)
 
+    def submit_many_jobs(
+        self, jobs: list[list[dict[str, Any]]], secrets: list[dict[int, dict[str, Any]]] | None = None
+    ) -> list[int | GanetiError]:
+        """Ganeti's SubmitManyJobs: every job in one call, committed together. One result
+        per job, in order: its id, or the error that refused it."""
+        request = cluster_pb2.SubmitManyJobsRequest(jobs=[
+            cluster_pb2.SubmitJobRequest(
+                ops_json=json.dumps(ops),
+                secrets_json={k: json.dumps(v) for k, v in (secrets[i] if secrets else {}).items()},
+            )
+            for i, ops in enumerate(jobs)
+        ])
+        reply = self._call(self._stub.SubmitManyJobs, request)
+        return [decode_error(r.error_json) if r.error_json else int(r.job_id) for r in reply.results]
+
     def submit_job_stream(
         self, jobs: Iterable[list[dict[str, Any]]], window: int = 256
     ) -> Iterator[int | GanetiError]:

@@ -15,7 +15,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-from agent.errors import JobLost, OpCodeError, QueueDrained
+from agent.errors import GanetiError, JobLost, OpCodeError, QueueDrained
 from agent.master import opcodes
 from agent.master.config import Config
 from agent.master.events import QueueEvents
@@ -134,6 +134,37 @@ class JobQueue:
         prepared = [
             _prepare(ops, (secrets or [{}] * len(jobs))[index]) for index, ops in enumerate(jobs)
         ]
+        return await self._enqueue(prepared)
+
+    async def submit_each(
+        self, jobs: list[list[Any] | GanetiError], secrets: list[dict[int, dict[str, Any]]] | None = None
+    ) -> list[int | GanetiError]:
+        """Ganeti's SubmitManyJobs: one result per job, in order — its id, or the error that
+        refused it (a job may also arrive as the error its decoding raised). The accepted jobs
+        are committed together, with consecutive ids."""
+        if self.drained:
+            raise QueueDrained("Queue drained")
+        results: list[int | GanetiError] = []
+        accepted: list[tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]] = []
+        slots: list[int] = []
+        for index, ops in enumerate(jobs):
+            if isinstance(ops, GanetiError):
+                results.append(ops)
+                continue
+            try:
+                accepted.append(_prepare(ops, secrets[index] if secrets else {}))
+            except GanetiError as exc:
+                results.append(exc)
+                continue
+            slots.append(len(results))
+            results.append(0)
+        ids = await self._enqueue(accepted) if accepted else []
+        for slot, job_id in zip(slots, ids, strict=True):
+            results[slot] = job_id
+        return results
+
+    async def _enqueue(self, prepared: list[tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]]) -> list[int]:
+        """Commit validated jobs, then hand them to the scheduler; their ids."""
         received = now_ts()
         received_ns = received[0] * 10**9 + received[1] * 10**3
         builders = [_Builder(ops, received, received_ns) for ops, _ in prepared]

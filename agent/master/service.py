@@ -74,6 +74,18 @@ def mapped(
     return wrapper
 
 
+def _decode_job(request: cluster_pb2.SubmitJobRequest) -> tuple[list[Any], dict[int, dict[str, Any]]]:
+    """A submission's opcodes and secrets, decoded from their JSON."""
+    try:
+        ops = json.loads(request.ops_json)
+        secrets = {int(k): json.loads(v) for k, v in request.secrets_json.items()}
+    except ValueError as exc:
+        raise OpCodeError(f"malformed JSON: {exc}") from None
+    if not isinstance(ops, list):
+        raise OpCodeError("a job must be a JSON list of opcodes")
+    return ops, secrets
+
+
 def job_message(job: Job) -> cluster_pb2.Job:
     return cluster_pb2.Job(
         id=job.id, status=str(job.status), priority=job.priority, job_json=json.dumps(job.query())
@@ -92,14 +104,30 @@ class ClusterService(cluster_pb2_grpc.ClusterServicer):
 
     async def _submit(self, request: cluster_pb2.SubmitJobRequest) -> int:
         """Decode one submission and queue it; its id once it is committed."""
-        try:
-            ops = json.loads(request.ops_json)
-            secrets = {int(k): json.loads(v) for k, v in request.secrets_json.items()}
-        except ValueError as exc:
-            raise OpCodeError(f"malformed JSON: {exc}") from None
-        if not isinstance(ops, list):
-            raise OpCodeError("a job must be a JSON list of opcodes")
+        ops, secrets = _decode_job(request)
         return await self.master.queue.submit(ops, secrets)
+
+    @mapped
+    async def SubmitManyJobs(
+        self, request: cluster_pb2.SubmitManyJobsRequest, context: grpc.aio.ServicerContext
+    ) -> cluster_pb2.SubmitManyJobsReply:
+        jobs: list[list[Any] | GanetiError] = []
+        secrets: list[dict[int, dict[str, Any]]] = []
+        for job in request.jobs:
+            try:
+                ops, hidden = _decode_job(job)
+            except GanetiError as exc:
+                jobs.append(exc)
+                secrets.append({})
+                continue
+            jobs.append(ops)
+            secrets.append(hidden)
+        results = await self.master.queue.submit_each(jobs, secrets)
+        Reply = cluster_pb2.SubmitJobReply
+        return cluster_pb2.SubmitManyJobsReply(results=[
+            Reply(error_json=json.dumps(r.encode())) if isinstance(r, GanetiError) else Reply(job_id=r)
+            for r in results
+        ])
 
     async def SubmitJobStream(
         self, requests: AsyncIterator[cluster_pb2.SubmitJobRequest], context: grpc.aio.ServicerContext

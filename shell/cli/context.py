@@ -55,7 +55,8 @@ class Context:
 
     # -- jobs ------------------------------------------------------------------
 
-    def _prepare(self, op: dict[str, Any]) -> dict[str, Any]:
+    def prepare(self, op: dict[str, Any]) -> dict[str, Any]:
+        """The opcode with this command's reason trail, priority, dry-run and debug level."""
         op = dict(op)
         now = time.time_ns()
         reason = []
@@ -73,7 +74,7 @@ class Context:
 
     def submit(self, ops: list[dict[str, Any]], secrets: dict[int, dict[str, Any]] | None = None) -> list[Any]:
         """Submit one job; follow it and return its opcode results, or stop at ``--submit``."""
-        job_id = self.client.submit_job([self._prepare(op) for op in ops], secrets)
+        job_id = self.client.submit_job([self.prepare(op) for op in ops], secrets)
         if getattr(self.args, "submit", False):
             print(f"JobID: {job_id}", file=self.err)
             raise JobSubmitted(job_id)
@@ -82,10 +83,10 @@ class Context:
         return self.follow(job_id)
 
     def follow(self, job_id: int) -> list[Any]:
-        job = self.client.wait_job(job_id, self._print_log)
+        job = self.client.wait_job(job_id, self.print_log)
         return job_results(job)
 
-    def _print_log(self, line: LogLine) -> None:
+    def print_log(self, line: LogLine) -> None:
         self.print(f"{time.ctime(line.timestamp)} {line.message}")
 
 

@@ -78,7 +78,7 @@ def verify(ctx: Context) -> int:
         if not ok:
             failed += 1
             continue
-        job = ctx.client.wait_job(job_id, ctx._print_log)
+        job = ctx.client.wait_job(job_id, ctx.print_log)
         try:
             results = job_results(job)
         except Exception:

@@ -121,7 +121,7 @@ def change_group(ctx: Context) -> int:
             bad += 1
             continue
         try:
-            job_results(ctx.client.wait_job(job_id, ctx._print_log))
+            job_results(ctx.client.wait_job(job_id, ctx.print_log))
         except GanetiError as exc:
             print(f"Job {job_id} failed: {exc.message}", file=ctx.err)
             bad += 1
