@@ -29,6 +29,8 @@ from queue_report import (  # noqa: E402
     HELD,
     IDLE,
     LOCKS,
+    MANY,
+    MANY_BATCH,
     README,
     RUN,
     STREAM,
@@ -269,9 +271,10 @@ def api_call_rate(
     """Calls acknowledged by the master in ``seconds`` from ``clients`` threads, back to back.
 
     ``call`` is SUBMIT (one OP_TEST_DELAY job each), STREAM (the same jobs pipelined over
-    one SubmitJobStream per client, each acknowledged after its commit) or LOCKS (a read
-    that writes nothing). Returns (acknowledged, elapsed until the last acknowledgement,
-    highest job id submitted).
+    one SubmitJobStream per client, each acknowledged after its commit), MANY (MANY_BATCH
+    such jobs per SubmitManyJobs call, counted as jobs) or LOCKS (a read that writes
+    nothing). Returns (acknowledged, elapsed until the last acknowledgement, highest job id
+    submitted).
     """
     counts = [0] * clients
     last_ids = [0] * clients
@@ -289,15 +292,36 @@ def api_call_rate(
                 last_ids[index] = reply
                 counts[index] += 1
             return
+        batch = [[DELAY_OP]] * MANY_BATCH
         while time.perf_counter() < deadline:
             if call == SUBMIT:
                 last_ids[index] = client.submit_job([DELAY_OP])
+            elif call == MANY:
+                results = client.submit_many_jobs(batch)
+                ids = [r for r in results if isinstance(r, int)]
+                if len(ids) != len(results):
+                    raise BenchError(f"a SubmitManyJobs call refused a job: {results}")
+                last_ids[index] = ids[-1]
+                counts[index] += len(ids) - 1
             else:
                 client.query_locks()
             counts[index] += 1
 
     _, elapsed = _run_clients(address, clients, work)
     return sum(counts), elapsed, max(last_ids)
+
+
+@contextmanager
+def held_cluster(root: Path, name: str) -> Iterator[BenchCluster]:
+    """A fresh cluster whose submissions stay queued behind a blocker, stopped with them.
+
+    For windows that queue tens of thousands of jobs: running them all afterwards would
+    take longer than the measurement.
+    """
+    with BenchCluster(root, name) as cluster, cluster.client() as client:
+        cluster.set_max_running(1)
+        wait_status(client, client.submit_job([BLOCKER_OP]), {"running"})
+        yield cluster
 
 
 class HeldJobs:
@@ -346,7 +370,7 @@ def measure_submission(
     raw = Rate()
     api = {
         (call, mode, n): Rate()
-        for call, mode in ((LOCKS, IDLE), (SUBMIT, RUN), (SUBMIT, HELD), (STREAM, HELD))
+        for call, mode in ((LOCKS, IDLE), (SUBMIT, RUN), (SUBMIT, HELD), (STREAM, HELD), (MANY, HELD))
         for n in clients
     }
     try:
@@ -375,6 +399,12 @@ def measure_submission(
                             api[(call, HELD, n)].cpu.append(cluster.master_cpu() - cpu)
                             api[(call, HELD, n)].windows.append((count, elapsed))
                             held.release(last_id)
+                for n in clients:
+                    with held_cluster(cluster.demo.dir.parent, f"many-{len(raw.windows)}-{n}") as fresh:
+                        cpu = fresh.master_cpu()
+                        count, elapsed, _ = api_call_rate(fresh.address, n, window, MANY)
+                        api[(MANY, HELD, n)].cpu.append(fresh.master_cpu() - cpu)
+                        api[(MANY, HELD, n)].windows.append((count, elapsed))
     finally:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)

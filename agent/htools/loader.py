@@ -7,8 +7,10 @@ secondary lists, peers, N+1), migration tags and the memory fix-ups.
 
 from __future__ import annotations
 
+import gc
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from .cluster import ClusterData, compute_alias, longest_domain, lookup_name
@@ -24,6 +26,23 @@ from .tags import (
 )
 from .text_backend import load_text_file
 from .types import ZERO_UTIL, DiskTemplate, DynUtil
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Hold the cyclic garbage collector while a cluster is built.
+
+    Loading creates tens of thousands of objects and no reference cycles, so the
+    collections their allocation would trigger (each scanning the growing heap) find
+    nothing; they cost a fifth of a 1,000-node load.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)
@@ -165,7 +184,8 @@ def load_cluster(data: ClusterData, opts: LoadOptions | None = None) -> LoadResu
 
 def load_text(path: str, opts: LoadOptions | None = None) -> LoadResult:
     """Load a text-backend file and run the loading pipeline."""
-    return load_cluster(load_text_file(path), opts)
+    with paused_gc():
+        return load_cluster(load_text_file(path), opts)
 
 
 def set_node_status(

@@ -17,7 +17,7 @@ from ..cluster import ClusterData
 from ..evacuate import EvacMode
 from ..group import Group
 from ..instance import NO_NODE, Disk, Instance
-from ..loader import LoadOptions, merge_data, update_missing
+from ..loader import LoadOptions, merge_data, paused_gc, update_missing
 from ..node import Node
 from ..tags import desired_location_prefixes, exclusion_prefixes
 from ..types import AllocPolicy, DiskTemplate, InstanceStatus, IPolicy, ISpec, MinMaxISpecs
@@ -469,13 +469,14 @@ def parse_body(req: Obj, data: ClusterData) -> RequestBody:
 def parse_request(text: str, opts: LoadOptions | None = None) -> Request:
     """Parse a whole request document; raises `RequestError`."""
     opts = opts or LoadOptions()
-    try:
-        top = json.loads(text)
-    except (ValueError, RecursionError) as err:
-        raise RequestError(f"Parsing input IAllocator message: {err}") from None
-    if not isinstance(top, dict):
-        raise RequestError("Parsing input IAllocator message: the document is not an object")
-    req = _get(top, "request", "invalid iallocator message", _obj)
-    data, networks, warnings = load_cluster_part(top, opts)
+    with paused_gc():
+        try:
+            top = json.loads(text)
+        except (ValueError, RecursionError) as err:
+            raise RequestError(f"Parsing input IAllocator message: {err}") from None
+        if not isinstance(top, dict):
+            raise RequestError("Parsing input IAllocator message: the document is not an object")
+        req = _get(top, "request", "invalid iallocator message", _obj)
+        data, networks, warnings = load_cluster_part(top, opts)
     body = parse_body(req, data)
     return Request(body, data, networks, warnings)
