@@ -76,9 +76,25 @@ def can_evacuate_node(nodes: NodeMap, instances: InstanceMap, ndx: int) -> bool:
 
 def failing_nodes(nodes: NodeMap, instances: InstanceMap,
                   only: Iterable[int] | None = None) -> list[int]:
-    """Nodes (all of `nodes`, or those in `only`) that cannot be evacuated."""
+    """Nodes (all of `nodes`, or those in `only`) that cannot be evacuated.
+
+    Most nodes are decided by their limits alone (`QuickEvacuation`: the failovers
+    their secondaries can take, one node that could take all the rest); only the
+    others are simulated. Exclusive storage counts spindles the limits do not see:
+    every node is simulated there.
+    """
     check = list(nodes) if only is None else list(only)
-    return [n for n in check if not can_evacuate_node(nodes, instances, n)]
+    if any(n.excl_storage for n in nodes.values()):
+        return [n for n in check if not can_evacuate_node(nodes, instances, n)]
+    from .iallocator.capacity import QuickEvacuation
+
+    quick = QuickEvacuation(nodes, instances)
+    out = []
+    for ndx in check:
+        verdict = quick.verdict(ndx, {}, instances)
+        if not (verdict[0] if verdict is not None else can_evacuate_node(nodes, instances, ndx)):
+            out.append(ndx)
+    return out
 
 
 def redundant(nodes: NodeMap, instances: InstanceMap, accept_existing: bool = False,

@@ -146,3 +146,21 @@ def test_hcheck_counts_gn1_per_group_unless_capacity_checks_are_off():
     assert rep.initial[0].gn1_fail == 1 and rep.need_rebalance
     rep = hcheck(data, simulate=False, capacity=False)
     assert rep.initial[0].gn1_fail is None
+
+
+@pytest.mark.parametrize("seed,fill,offline", [(931, 0.6, 0.0), (932, 0.85, 0.05), (933, 0.95, 0.1),
+                                               (934, 0.9, 0.0)])
+def test_failing_nodes_decided_by_limits_equal_the_full_simulation(seed: int, fill: float,
+                                                                  offline: float) -> None:
+    from tests.htools_corpus.gen import GenParams, generate, serialize
+
+    text = serialize(generate(GenParams(seed=seed, nodes=24, groups=2, inst_per_node=6.0, fill=fill,
+                                   offline_frac=offline)))
+    data = load_cluster(parse_text(text, "gen")).data
+    nodes = {n.idx: n for n in data.nodes}
+    insts = {i.idx: i for i in data.instances}
+    exact = [n for n in nodes if not can_evacuate_node(nodes, insts, n)]
+    assert exact  # the limits alone must not be enough to decide every node
+    assert failing_nodes(nodes, insts) == exact
+    half = list(nodes)[::2]
+    assert failing_nodes(nodes, insts, only=half) == [n for n in half if n in exact]
