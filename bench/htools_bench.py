@@ -14,8 +14,9 @@ is then a lower bound). Writes the table into bench/README.md between the
 
     .venv/bin/python bench/htools_bench.py --parts startup forth
 
-re-measures only some rows (`startup`: hinfo and hcheck; `hbal`: the
-step-limited hbal rows; `forth`: full hbal runs on clusters with and without
+re-measures only some rows (`startup`: hinfo and hcheck without capacity
+checks, fastest of several runs; `capacity`: hcheck with its default capacity
+checks, one run; `hbal`: the step-limited hbal rows; `forth`: full hbal runs on clusters with and without
 forthcoming instances); the other rows of the table are kept from the
 previous run.
 """
@@ -103,6 +104,14 @@ def final_score(stdout: str) -> float | None:
     return float(m.group(1)) if m else None
 
 
+def gn1_fail(stdout: str) -> str:
+    """hcheck's count of nodes that cannot be evacuated (the capacity check)."""
+    for line in stdout.splitlines():
+        if "Nodes not directly evacuateable:" in line:
+            return line.rsplit(":", 1)[1].strip()
+    return "?"
+
+
 def steps(stdout: str) -> list[str]:
     return [ln for ln in stdout.splitlines() if re.match(r"^\s+\d+\. ", ln)]
 
@@ -185,7 +194,16 @@ def bench_size(nodes: int, workdir: Path, args: argparse.Namespace) -> list[Row]
                   f"   ratio {row.ratio()}", flush=True)
 
         quick("hinfo", "hinfo", [])
-        quick("hcheck --no-simulation", "hcheck", ["--no-simulation", "--no-capacity-checks"])
+        quick("hcheck --no-simulation --no-capacity-checks", "hcheck",
+              ["--no-simulation", "--no-capacity-checks"])
+    if "capacity" in args.parts:
+        row = both("hcheck --no-simulation", "hcheck", ["--no-simulation"])
+        ours_gn1 = gn1_fail(row.ours.stdout)
+        if row.theirs.timed_out:
+            row.note = f"capacity checks (the default); ours: {ours_gn1} nodes not evacuable"
+        else:
+            same = "same output" if row.ours.stdout == row.theirs.stdout else "OUTPUT DIFFERS"
+            row.note = f"capacity checks (the default): {ours_gn1} nodes not evacuable, {same}"
     if "hbal" not in args.parts:
         return rows
     base = both("hbal -l 0 (load + score)", "hbal", ["-l", "0"])
@@ -287,8 +305,8 @@ def main() -> int:
     ap.add_argument("--steps", type=int, default=5, help="steps for our per-step time")
     ap.add_argument("--ganeti-timeout", type=float, default=600.0)
     ap.add_argument("--no-readme", action="store_true")
-    ap.add_argument("--parts", nargs="+", choices=["startup", "hbal", "forth"],
-                    default=["startup", "hbal", "forth"], help="rows to (re-)measure")
+    ap.add_argument("--parts", nargs="+", choices=["startup", "capacity", "hbal", "forth"],
+                    default=["startup", "capacity", "hbal", "forth"], help="rows to (re-)measure")
     ap.add_argument("--repeat", type=int, default=5, help="runs per start-up row (fastest kept)")
     args = ap.parse_args()
     if not Path("/usr/bin/hbal").exists():
