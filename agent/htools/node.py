@@ -501,6 +501,20 @@ def _del_tags(counts: dict, keys: list) -> None:
             del counts[key]
 
 
+def _sum_primary(p: int, idx: int, vcpus: int, util: DynUtil, su: int, excl: bool,
+                 plist: list[list[int]], ucpu: list[int], load: list[list[float]],
+                 isp: list[float]) -> None:
+    """One primary added to node p's running lists and sums (current or forthcoming)."""
+    plist[p].append(idx)
+    ucpu[p] += vcpus
+    acc = load[p]
+    acc[0] += util.cpu
+    acc[1] += util.mem
+    acc[2] += util.dsk
+    acc[3] += util.net
+    isp[p] = 0.0 if excl else isp[p] + su
+
+
 def place_instances(nodes: list[Node], insts: list[Instance]) -> None:
     """Ganeti's load-time `setPri`/`setSec` for every instance, in one pass.
 
@@ -534,14 +548,7 @@ def place_instances(nodes: list[Node], insts: list[Instance]) -> None:
         su = inst.spindle_use if local else 0
         node = nodes[p]
         if not forth:
-            plist[p].append(idx)
-            ucpu[p] += vcpus
-            acc = load[p]
-            acc[0] += util.cpu
-            acc[1] += util.mem
-            acc[2] += util.dsk
-            acc[3] += util.net
-            isp[p] = 0.0 if excl[p] else isp[p] + su
+            _sum_primary(p, idx, vcpus, util, su, excl[p], plist, ucpu, load, isp)
             if inst.location_score or inst.dsrd_loc_tags:
                 locs[p] += inst.location_score + node.dsrd_loc_score(inst)
             if inst.excl_tags and node.location_tags:
@@ -552,14 +559,7 @@ def place_instances(nodes: list[Node], insts: list[Instance]) -> None:
             fmem_f[p] -= inst.mem
         if inst.excl_tags:
             _add_tags(node.p_tags, inst.excl_tags)
-        plist_f[p].append(idx)
-        ucpu_f[p] += vcpus
-        acc = load_f[p]
-        acc[0] += util.cpu
-        acc[1] += util.mem
-        acc[2] += util.dsk
-        acc[3] += util.net
-        isp_f[p] = 0.0 if excl[p] else isp_f[p] + su
+        _sum_primary(p, idx, vcpus, util, su, excl[p], plist_f, ucpu_f, load_f, isp_f)
         if s == NO_NODE:
             continue
         if not forth:
