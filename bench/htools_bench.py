@@ -16,7 +16,8 @@ is then a lower bound). Writes the table into bench/README.md between the
 
 re-measures only some rows (`startup`: hinfo and hcheck without capacity
 checks, fastest of several runs; `capacity`: hcheck with its default capacity
-checks, one run; `hbal`: the step-limited hbal rows; `forth`: full hbal runs on clusters with and without
+checks, one run; `load`: `hbal -l 0` alone; `hbal`: the step-limited hbal rows
+(`hbal -l 0` included); `forth`: full hbal runs on clusters with and without
 forthcoming instances); the other rows of the table are kept from the
 previous run.
 """
@@ -205,6 +206,8 @@ def bench_size(nodes: int, workdir: Path, args: argparse.Namespace) -> list[Row]
             same = "same output" if row.ours.stdout == row.theirs.stdout else "OUTPUT DIFFERS"
             row.note = f"capacity checks (the default): {ours_gn1} nodes not evacuable, {same}"
     if "hbal" not in args.parts:
+        if "load" in args.parts:
+            both("hbal -l 0 (load + score)", "hbal", ["-l", "0"])
         return rows
     base = both("hbal -l 0 (load + score)", "hbal", ["-l", "0"])
     one = both("hbal -l 1 (one-step preview)", "hbal", ["-l", "1"])
@@ -305,7 +308,7 @@ def main() -> int:
     ap.add_argument("--steps", type=int, default=5, help="steps for our per-step time")
     ap.add_argument("--ganeti-timeout", type=float, default=600.0)
     ap.add_argument("--no-readme", action="store_true")
-    ap.add_argument("--parts", nargs="+", choices=["startup", "capacity", "hbal", "forth"],
+    ap.add_argument("--parts", nargs="+", choices=["startup", "capacity", "load", "hbal", "forth"],
                     default=["startup", "capacity", "hbal", "forth"], help="rows to (re-)measure")
     ap.add_argument("--repeat", type=int, default=5, help="runs per start-up row (fastest kept)")
     args = ap.parse_args()
