@@ -324,7 +324,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="htools-bench-") as td:
         if "forth" in args.parts:
             results[18] = bench_forth(Path(td), args)
-        if {"startup", "hbal"} & set(args.parts):
+        if {"startup", "capacity", "load", "hbal"} & set(args.parts):
             for n in args.sizes:
                 results[n] = bench_size(n, Path(td), args)
     old = previous_rows(README.read_text()) if README.exists() else []
