@@ -140,25 +140,27 @@ class BatchCtx:
         for old, new, j in roles:
             is_target = j is self.tl
             on = online[j]
+            # with every node of the role online, the masks below change nothing
+            masked = not is_target and not bool(np.all(on))
+            cols = base[:, j]
             for k, inputs in COMPONENT_INPUTS.items():
                 if all(new[f] is old[f] for f in inputs):
                     continue
                 agg = _AGG[k]
-                if is_target and agg == "offline_sum":
-                    continue
-                xo = base[k, j]
-                xn = component(new, k)
-                delta = xn - xo
+                if agg == "offline_sum" and (is_target or not masked):
+                    continue  # no offline node among the role's: the offline sums stay
+                xo = cols[k]
+                delta = component(new, k) - xo
                 if agg == "offline_sum":
                     d1[k] = d1.get(k, 0.0) + np.where(on, 0.0, delta)
                     continue
-                if not is_target:
+                if masked:
                     delta = np.where(on, delta, 0.0)
                 d1[k] = d1.get(k, 0.0) + delta
                 if agg == "stddev":
                     # (xn-m)^2 - (xo-m)^2 == delta * (delta + 2 (xo - m))
                     sq = delta * (delta + 2.0 * (xo - eng.mean[k]))
-                    if not is_target:
+                    if masked:
                         sq = np.where(on, sq, 0.0)
                     d2[k] = d2.get(k, 0.0) + sq
         return d1, d2
