@@ -2,7 +2,9 @@
 
 Measured against a real master on loopback (a 1-node demo cluster), every figure next to a
 reference measured in the same run. ``.venv/bin/python bench/queue_bench.py`` prints the
-tables and rewrites the "Job queue" section of ``bench/README.md``.
+tables and rewrites the "Job queue" section of ``bench/README.md``. The cluster and the jobs
+it runs are in ``queue_cluster.py``, the submission measurements in ``queue_submission.py``,
+the tables and the README section in ``queue_report.py``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import json
 import os
 import random
 import signal
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -20,21 +21,26 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from queue_cluster import (  # noqa: E402
+    BLOCKER_OP,
+    CLIENT_TIMEOUT,
+    DELAY_OP,
+    ROOT,
+    BenchCluster,
+    BenchError,
+    run_clients,
+    stored_job,
+    ts_seconds,
+    wait_finished,
+    wait_status,
+)
 from queue_report import (  # noqa: E402
-    HELD,
-    IDLE,
-    LOCKS,
-    MANY,
-    MANY_BATCH,
     README,
-    RUN,
-    STREAM,
-    SUBMIT,
     Results,
     burst_table,
     filter_table,
@@ -44,6 +50,9 @@ from queue_report import (  # noqa: E402
     stream_table,
     submission_table,
     write_readme_section,
+)
+from queue_submission import (  # noqa: E402
+    measure_submission,
 )
 from report import percentile  # noqa: E402
 
@@ -55,361 +64,6 @@ from agent.master.jobs import Job, QueuedOpCode, now_ts
 from agent.master.scheduler import Pass, Scheduler
 from agent.store import SqliteStore
 from shell.client import ClusterClient
-from shell.demo import Demo
-
-ROOT = Path(__file__).resolve().parents[1]
-
-DELAY_OP: dict[str, Any] = {"OP_ID": "OP_TEST_DELAY", "duration": 0.001, "on_master": False}
-# Submissions one streaming client keeps in flight (each still acknowledged after its commit).
-STREAM_WINDOW = 64
-BLOCKER_OP: dict[str, Any] = {"OP_ID": "OP_TEST_DELAY", "duration": 3600.0, "on_master": False}
-FINAL = frozenset(opcodes.JOB_FINAL)
-CLIENT_TIMEOUT = 120.0
-
-
-class BenchError(Exception):
-    """The cluster did not do what the bench asked, so its timing would mean nothing."""
-
-
-# -- statistics and formatting ------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-
-def ts_seconds(ts: Sequence[int]) -> float:
-    """A Ganeti ``[seconds, microseconds]`` timestamp as float seconds."""
-    return ts[0] + ts[1] / 1e6
-
-
-# -- the cluster --------------------------------------------------------------
-
-
-class BenchCluster:
-    """A fresh 1-node demo cluster on loopback (its agent is the master too) in ``root/name``."""
-
-    def __init__(self, root: Path, name: str) -> None:
-        self.demo = Demo(root / name, nodes=1, populate=False)
-
-    @property
-    def address(self) -> str:
-        return self.demo.master_address
-
-    @property
-    def state_dir(self) -> Path:
-        """The master's state directory: its store lives here."""
-        return self.demo.dir / "node1"
-
-    def __enter__(self) -> BenchCluster:
-        try:
-            self.demo.start()
-        except BaseException:
-            self.demo.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.demo.stop()
-
-    def client(self) -> ClusterClient:
-        return ClusterClient(self.address, timeout=CLIENT_TIMEOUT)
-
-    def master_cpu(self) -> float:
-        """CPU seconds (user and system) the master process has used so far."""
-        pid = int((self.state_dir / "agent.pid").read_text())
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def set_max_running(self, value: int) -> None:
-        with self.client() as client:
-            job = client.wait_job(
-                client.submit_job([{"OP_ID": "OP_CLUSTER_SET_PARAMS", "max_running_jobs": value}])
-            )
-        if job["status"] != "success":
-            raise BenchError(f"max_running_jobs={value} failed: {job['opresult']}")
-
-
-def wait_status(client: ClusterClient, job_id: int, statuses: set[str], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while (status := client.get_job(job_id)["status"]) not in statuses:
-        if time.monotonic() > deadline:
-            raise BenchError(f"job {job_id} stayed {status}, expected one of {sorted(statuses)}")
-        time.sleep(0.02)
-
-
-def wait_finished(client: ClusterClient, job_ids: Sequence[int], timeout: float = 300) -> list[dict[str, Any]]:
-    """Wait until every job is finalised; return them in Ganeti's query fields.
-
-    Follows the highest id first and only then reads them all: every finished job in a
-    ``get_jobs`` is a store read on the thread that also commits, so polling a large
-    list would slow down the very jobs it waits for.
-    """
-    deadline = time.monotonic() + timeout
-    client.wait_job(max(job_ids))
-    while True:
-        jobs, missing = client.get_jobs(list(job_ids))
-        if missing:
-            raise BenchError(f"jobs {missing[:5]} vanished")
-        if all(j["status"] in FINAL for j in jobs):
-            return jobs
-        if time.monotonic() > deadline:
-            left = sum(j["status"] not in FINAL for j in jobs)
-            raise BenchError(f"{left} of {len(jobs)} jobs still unfinished after {timeout:.0f} s")
-        time.sleep(1.0)
-
-
-def stored_job(job_id: int, op: dict[str, Any], received: list[int]) -> dict[str, Any]:
-    """A queued one-opcode job as the master stores a submission (defaults, luxid's reason)."""
-    stored = opcodes.validate(op)
-    received_ns = received[0] * 10**9 + received[1] * 10**3
-    source = opcodes.REGISTRY[stored["OP_ID"]].reason_source
-    stored["reason"] = [*stored["reason"], [source, f"job={job_id};index=0", received_ns]]
-    job = Job(job_id, [QueuedOpCode(stored, priority=stored["priority"])], received_timestamp=received)
-    return job.to_dict()
-
-
-# -- 1. durable submission throughput -----------------------------------------
-
-
-@dataclass
-class Rate:
-    """Events counted in timed windows, one window per round."""
-
-    windows: list[tuple[int, float]] = field(default_factory=list)  # (count, seconds)
-    cpu: list[float] = field(default_factory=list)  # the master's CPU seconds per window
-
-    @property
-    def cpu_per_call(self) -> float | None:
-        return sum(self.cpu) / self.count if self.cpu and self.count else None
-
-    @property
-    def count(self) -> int:
-        return sum(c for c, _ in self.windows)
-
-    @property
-    def per_second(self) -> float:
-        seconds = sum(s for _, s in self.windows)
-        return self.count / seconds if seconds else 0.0
-
-    def round_rates(self) -> list[float]:
-        return [c / s for c, s in self.windows]
-
-
-
-
-@dataclass(frozen=True)
-class SubmissionFigures:
-    raw: Rate
-    api: dict[tuple[str, str, int], Rate]  # (call, jobs mode, clients) -> acknowledged calls
-    rounds: int
-    window: float
-    row_bytes: int
-    first_raw: float  # the raw rate of the new file's first (unmeasured) window
-
-
-def raw_commit_rate(db_path: Path, seconds: float, row: str) -> tuple[int, float]:
-    """Durable single-row SQLite transactions (WAL, synchronous=FULL) done in ``seconds``."""
-    db = sqlite3.connect(db_path, isolation_level=None)
-    try:
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=FULL")
-        db.execute("CREATE TABLE IF NOT EXISTS jobs (id INTEGER PRIMARY KEY, data TEXT NOT NULL)")
-        count, start = 0, time.perf_counter()
-        while (elapsed := time.perf_counter() - start) < seconds:
-            db.execute("BEGIN IMMEDIATE")
-            db.execute("INSERT INTO jobs (data) VALUES (?)", (row,))
-            db.execute("COMMIT")
-            count += 1
-        return count, elapsed
-    finally:
-        db.close()
-
-
-def _run_clients(
-    address: str, clients: int, work: Callable[[int, ClusterClient], None]
-) -> tuple[float, float]:
-    """Run ``work(index, client)`` in ``clients`` threads, each with its own warmed-up client.
-
-    Returns the perf_counter start (all threads released at once) and the elapsed time
-    until the last one finished.
-    """
-    ready = threading.Barrier(clients + 1)
-    errors: list[BaseException] = []
-
-    def thread(index: int) -> None:
-        with ClusterClient(address, timeout=CLIENT_TIMEOUT) as client:
-            client.get_jobs([1])  # connect before the clock starts
-            ready.wait()
-            try:
-                work(index, client)
-            except BaseException as exc:  # re-raised in the caller's thread
-                errors.append(exc)
-
-    threads = [threading.Thread(target=thread, args=(i,), daemon=True) for i in range(clients)]
-    for t in threads:
-        t.start()
-    ready.wait()
-    start = time.perf_counter()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - start
-    if errors:
-        raise BenchError(f"a client failed: {errors[0]!r}")
-    return start, elapsed
-
-
-def api_call_rate(
-    address: str, clients: int, seconds: float, call: str = SUBMIT
-) -> tuple[int, float, int]:
-    """Calls acknowledged by the master in ``seconds`` from ``clients`` threads, back to back.
-
-    ``call`` is SUBMIT (one OP_TEST_DELAY job each), STREAM (the same jobs pipelined over
-    one SubmitJobStream per client, each acknowledged after its commit), MANY (MANY_BATCH
-    such jobs per SubmitManyJobs call, counted as jobs) or LOCKS (a read that writes
-    nothing). Returns (acknowledged, elapsed until the last acknowledgement, highest job id
-    submitted).
-    """
-    counts = [0] * clients
-    last_ids = [0] * clients
-    deadline = time.perf_counter() + seconds + 0.05  # the threads start while we wait
-
-    def jobs() -> Iterator[list[dict[str, Any]]]:
-        while time.perf_counter() < deadline:
-            yield [DELAY_OP]
-
-    def work(index: int, client: ClusterClient) -> None:
-        if call == STREAM:
-            for reply in client.submit_job_stream(jobs(), window=STREAM_WINDOW):
-                if not isinstance(reply, int):
-                    raise BenchError(f"a streamed submission failed: {reply}")
-                last_ids[index] = reply
-                counts[index] += 1
-            return
-        batch = [[DELAY_OP]] * MANY_BATCH
-        while time.perf_counter() < deadline:
-            if call == SUBMIT:
-                last_ids[index] = client.submit_job([DELAY_OP])
-            elif call == MANY:
-                results = client.submit_many_jobs(batch)
-                ids = [r for r in results if isinstance(r, int)]
-                if len(ids) != len(results):
-                    raise BenchError(f"a SubmitManyJobs call refused a job: {results}")
-                last_ids[index] = ids[-1]
-                counts[index] += len(ids) - 1
-            else:
-                client.query_locks()
-            counts[index] += 1
-
-    _, elapsed = _run_clients(address, clients, work)
-    return sum(counts), elapsed, max(last_ids)
-
-
-@contextmanager
-def held_cluster(root: Path, name: str) -> Iterator[BenchCluster]:
-    """A fresh cluster whose submissions stay queued behind a blocker, stopped with them.
-
-    For windows that queue tens of thousands of jobs: running them all afterwards would
-    take longer than the measurement.
-    """
-    with BenchCluster(root, name) as cluster, cluster.client() as client:
-        cluster.set_max_running(1)
-        wait_status(client, client.submit_job([BLOCKER_OP]), {"running"})
-        yield cluster
-
-
-class HeldJobs:
-    """max-running-jobs 1 with a long blocker running: submitted jobs stay queued."""
-
-    def __init__(self, cluster: BenchCluster, client: ClusterClient) -> None:
-        self.cluster, self.client = cluster, client
-        self.blocker = 0
-
-    def __enter__(self) -> HeldJobs:
-        self.cluster.set_max_running(1)
-        self.blocker = self.client.submit_job([BLOCKER_OP])
-        wait_status(self.client, self.blocker, {"running"})
-        return self
-
-    def release(self, last_id: int) -> None:
-        """Run everything held (raise the cap first: a high-priority job jumps the queue)."""
-        raise_cap = self.client.submit_job(
-            [{"OP_ID": "OP_CLUSTER_SET_PARAMS", "max_running_jobs": 1000, "priority": -10}]
-        )
-        self.client.cancel_job(self.blocker, kill=True)
-        self.blocker = 0
-        if self.client.wait_job(raise_cap)["status"] != "success":
-            raise BenchError("raising max_running_jobs failed")
-        if last_id:
-            self.client.wait_job(last_id)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.blocker:
-            self.release(0)
-        self.cluster.set_max_running(20)
-
-
-def measure_submission(
-    cluster: BenchCluster, clients: Sequence[int], rounds: int, window: float
-) -> SubmissionFigures:
-    """Alternate raw-commit windows with API windows, so the disk's drift hits all alike.
-
-    Submissions run twice: with the jobs running meanwhile (max-running-jobs 20), and with
-    them held in the queue, which leaves the submission path alone on the master. A read
-    that writes nothing (``query_locks``) gives the API's own ceiling. Every window starts
-    from an empty queue.
-    """
-    row = json.dumps(stored_job(1, DELAY_OP, now_ts()))
-    db_path = cluster.state_dir / "raw-commits.db"
-    raw = Rate()
-    api = {
-        (call, mode, n): Rate()
-        for call, mode in ((LOCKS, IDLE), (SUBMIT, RUN), (SUBMIT, HELD), (STREAM, HELD), (MANY, HELD))
-        for n in clients
-    }
-    try:
-        with cluster.client() as client:
-            # Warm-up, not counted: the new file's WAL reaches its working size, connections open.
-            first_count, first_seconds = raw_commit_rate(db_path, window, row)
-            client.wait_job(api_call_rate(cluster.address, max(clients), window)[2])
-            for _ in range(rounds):
-                raw.windows.append(raw_commit_rate(db_path, window, row))
-                for n in clients:
-                    cpu = cluster.master_cpu()
-                    count, elapsed, _ = api_call_rate(cluster.address, n, window, LOCKS)
-                    api[(LOCKS, IDLE, n)].cpu.append(cluster.master_cpu() - cpu)
-                    api[(LOCKS, IDLE, n)].windows.append((count, elapsed))
-                for n in clients:
-                    cpu = cluster.master_cpu()
-                    count, elapsed, last_id = api_call_rate(cluster.address, n, window)
-                    api[(SUBMIT, RUN, n)].windows.append((count, elapsed))
-                    client.wait_job(last_id)  # the next window starts from an idle master
-                    api[(SUBMIT, RUN, n)].cpu.append(cluster.master_cpu() - cpu)
-                for call in (SUBMIT, STREAM):
-                    for n in clients:
-                        with HeldJobs(cluster, client) as held:
-                            cpu = cluster.master_cpu()
-                            count, elapsed, last_id = api_call_rate(cluster.address, n, window, call)
-                            api[(call, HELD, n)].cpu.append(cluster.master_cpu() - cpu)
-                            api[(call, HELD, n)].windows.append((count, elapsed))
-                            held.release(last_id)
-                for n in clients:
-                    with held_cluster(cluster.demo.dir.parent, f"many-{len(raw.windows)}-{n}") as fresh:
-                        cpu = fresh.master_cpu()
-                        count, elapsed, _ = api_call_rate(fresh.address, n, window, MANY)
-                        api[(MANY, HELD, n)].cpu.append(fresh.master_cpu() - cpu)
-                        api[(MANY, HELD, n)].windows.append((count, elapsed))
-    finally:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-    return SubmissionFigures(raw, api, rounds, window, len(row), first_count / first_seconds)
-
 
 # -- 2. filter evaluation -----------------------------------------------------
 
@@ -700,7 +354,7 @@ def fill_via_api(address: str, count: int, clients: int) -> tuple[FillFigure, li
                 acked.append(time.perf_counter())
                 ids.append(job_id)
 
-    start, elapsed = _run_clients(address, clients, submit)
+    start, elapsed = run_clients(address, clients, submit)
     tenth = max(1, count // 10)
     acked.sort()
     first = tenth / (acked[tenth - 1] - start)
@@ -806,7 +460,7 @@ def measure_burst(cluster: BenchCluster, jobs: int, clients: int, max_running: i
                 sent.append((start, latency, job_id))
 
     wall_start = time.time()
-    _run_clients(cluster.address, clients, submit)
+    run_clients(cluster.address, clients, submit)
     sent.sort()
     with cluster.client() as client:
         done = wait_finished(client, [job_id for _, _, job_id in sent])

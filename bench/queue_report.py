@@ -18,7 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from report import fmt_ratio, fmt_time, markdown_table, percentile, write_section  # noqa: E402
 
 if TYPE_CHECKING:
-    from queue_bench import BurstFigure, FilterFigure, PlanFigure, StreamFigure, SubmissionFigures
+    from queue_bench import BurstFigure, FilterFigure, PlanFigure, StreamFigure
+    from queue_submission import SubmissionFigures
 
 README = Path(__file__).resolve().parent / "README.md"
 BEGIN_MARKER = "<!-- queue:begin -->"

@@ -1,4 +1,4 @@
-"""Smoke tests of bench/queue_bench.py: its in-process parts run at tiny sizes; no timing is checked."""
+"""Smoke tests of bench/queue_bench.py and its modules: its in-process parts run at tiny sizes; no timing is checked."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from pathlib import Path
 from tests.unit.bench.loader import load_bench
 
 bench = load_bench("queue_bench")
+cluster = load_bench("queue_cluster")
 report = load_bench("queue_report")
+submission = load_bench("queue_submission")
 
 
 def test_filter_measurement_covers_each_rule_count_on_fresh_jobs() -> None:
@@ -42,7 +44,7 @@ def test_scheduling_work_starts_nothing_in_any_case() -> None:
 
 
 def test_stored_job_is_a_queued_submission_with_luxids_reason() -> None:
-    job = bench.stored_job(42, bench.DELAY_OP, [1700000000, 5])
+    job = cluster.stored_job(42, cluster.DELAY_OP, [1700000000, 5])
 
     assert job["id"] == 42 and job["status"] == "queued"
     (op,) = job["ops"]
@@ -52,7 +54,7 @@ def test_stored_job_is_a_queued_submission_with_luxids_reason() -> None:
 
 
 def test_raw_commits_count_durable_transactions(tmp_path: Path) -> None:
-    count, elapsed = bench.raw_commit_rate(tmp_path / "raw.db", 0.05, "x" * 100)
+    count, elapsed = submission.raw_commit_rate(tmp_path / "raw.db", 0.05, "x" * 100)
 
     assert count > 0 and elapsed >= 0.05
 
