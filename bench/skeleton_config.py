@@ -7,6 +7,7 @@ import uuid as uuidlib
 from collections.abc import Sequence
 from typing import Any
 
+from agent.master.lu.instance import BE_DEFAULTS
 from agent.store import ConfigObject, Delete, Put, SqliteStore
 
 NODES = 40
@@ -67,16 +68,7 @@ def base_config(rng: random.Random) -> tuple[ConfigObject, ConfigObject, list[Co
             "default_hypervisor": "kvm",
             "hvparams": {"kvm": {}},
             "os_hvp": {},
-            "beparams": {
-                "default": {
-                    "minmem": 128,
-                    "maxmem": 128,
-                    "vcpus": 1,
-                    "auto_balance": True,
-                    "always_failover": False,
-                    "spindle_use": 1,
-                }
-            },
+            "beparams": {"default": dict(BE_DEFAULTS)},
             "nicparams": {"default": {"mode": "bridged", "link": "br0", "vlan": ""}},
             "ndparams": {},
             "diskparams": {},
