@@ -34,3 +34,16 @@ def test_hail_live_against_ganeti(tmp_path: Path, params: GenParams, kind: str,
     request.write_text(json.dumps(build_request(params, kind, params.seed + len(kind))))
     code, out, err = run_hail([*args, str(request)])
     check_against(request, args, code, out, err)
+
+
+# groups big enough for the array paths of relocate and node-evacuate (MIN_VECTOR_NODES)
+WIDE = GenParams(seed=7003, nodes=36, groups=2, inst_per_node=4.0, fill=0.55)
+
+
+@pytest.mark.parametrize("seed", range(7100, 7106))
+@pytest.mark.parametrize("kind", ["relocate", "node-evacuate"])
+def test_hail_live_moves_on_wide_groups(tmp_path: Path, kind: str, seed: int) -> None:
+    request = tmp_path / f"{kind}.json"
+    request.write_text(json.dumps(build_request(WIDE, kind, seed)))
+    code, out, err = run_hail(["--no-capacity-checks", str(request)])
+    check_against(request, ["--no-capacity-checks"], code, out, err)
