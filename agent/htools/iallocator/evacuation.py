@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..cluster import ClusterData
-from ..evacuate import EvacMode, EvacuationError, nodes_to_evacuate
+from ..evacuate import EvacMode, EvacuationError, try_node_evac
 from ..instance import NO_NODE, Instance
 from ..jobs import instance_move_opcodes
 from ..moves import Move
@@ -43,29 +43,10 @@ def _jobs(moves: Sequence[Move], inst: Instance, nodes: Mapping[int, Node]) -> l
 
 def node_evacuate(opts: IAllocOptions, data: ClusterData, body: NodeEvacuate) -> EvacOutcome:
     """node-evacuate: each listed instance off its nodes, within its group (`tryNodeEvac`)."""
-    nodes = {n.idx: n for n in data.nodes}
-    insts = {i.idx: i for i in data.instances}
-    evac = nodes_to_evacuate((insts[i] for i in body.instances), body.mode)
-    excluded = evac | {i for i, n in nodes.items() if n.offline}
-    group_nodes: dict[int, list[int]] = {}
-    for idx, node in nodes.items():
-        group_nodes.setdefault(node.group, []).append(idx)
-    out = EvacOutcome(nodes, insts)
-    for iidx in body.instances:
-        inst = out.instances[iidx]
-        gdx = out.nodes[inst.pnode].group
-        avail = [n for n in group_nodes.get(gdx, []) if n not in excluded and n != inst.pnode]
-        try:
-            res = evac_instance(out.nodes, inst, body.mode, gdx, avail, opts.ignore_soft_errors)
-        except EvacuationError as err:
-            out.failed.append((iidx, str(err)))
-            continue
-        out.nodes = res.nodes
-        out.instances[iidx] = res.instance
-        new = res.instance
-        out.moved.append((iidx, res.nodes[new.pnode].group, new.all_nodes))
-        out.jobs.append(_jobs(res.moves, new, res.nodes))
-    return out
+    res = try_node_evac({n.idx: n for n in data.nodes}, {i.idx: i for i in data.instances},
+                        body.mode, body.instances, opts.ignore_soft_errors, evac_instance)
+    jobs = [_jobs(moves, res.instances[iidx], res.nodes) for iidx, moves in res.moves]
+    return EvacOutcome(res.nodes, res.instances, res.moved, res.failed, jobs)
 
 
 def change_group(opts: IAllocOptions, data: ClusterData, body: ChangeGroup,
