@@ -14,24 +14,23 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, RichLog, Select, Static
 
 from agent import qlang
 from agent.errors import GanetiError
+from shell.tui.screens.base import GanetiScreen
 from shell.tui.screens.cluster import QueryBar, field_filter
 from shell.tui.widgets.bars import RESOURCES, change_bar
 from shell.tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
-    from shell.tui.app import GanetiApp
     from shell.tui.feed import QueueFeed
 
 DEFAULT_MIN_GAIN = 0.01
@@ -108,7 +107,7 @@ def _change(resource: str) -> Any:
     return render
 
 
-class BalanceScreen(Screen[None]):
+class BalanceScreen(GanetiScreen):
     """Preview hbal's moves with its options, then accept them as jobs and follow them."""
 
     CSS_PATH = Path(__file__).with_name("balance.tcss")
@@ -157,10 +156,6 @@ class BalanceScreen(Screen[None]):
         yield Label("", id="query-error")
         yield QueryBar(id="query")
         yield Footer()
-
-    @property
-    def gapp(self) -> GanetiApp:
-        return cast("GanetiApp", self.app)
 
     def on_mount(self) -> None:
         self.query_one("#moves").border_title = "Moves"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -19,17 +19,16 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from agent.errors import GanetiError
 from shell.cli.fields import FIELDS, query_filter
 from shell.cli.format import format_unit
+from shell.tui.screens.base import GanetiScreen
 from shell.tui.widgets.bars import instance_vcpus, node_usage, usage_bar
 from shell.tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
-    from shell.tui.app import GanetiApp
     from shell.tui.feed import QueueFeed
 
 REFRESH = 5.0
@@ -212,7 +211,7 @@ def instance_info(inst: dict[str, Any]) -> Table:
     return table
 
 
-class InstanceScreen(Screen[None]):
+class InstanceScreen(GanetiScreen):
     """One instance's details (Enter on an instance in the Cluster screen); Escape goes back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -243,7 +242,7 @@ class InstanceScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="instance-info")
     def _fetch(self) -> None:
-        app = cast("GanetiApp", self.app)
+        app = self.gapp
         try:
             (inst,) = app.client.query("instance", [self.inst["name"]], live=True)
         except GanetiError as exc:
@@ -253,7 +252,7 @@ class InstanceScreen(Screen[None]):
         app.call_from_thread(self.query_one("#info", Static).update, instance_info(inst))
 
 
-class ClusterScreen(Screen[None]):
+class ClusterScreen(GanetiScreen):
     """Nodes and instances, live; drill down from a node to its instances and to one instance."""
 
     CSS_PATH = Path(__file__).with_name("cluster.tcss")
@@ -289,10 +288,6 @@ class ClusterScreen(Screen[None]):
         yield Label("", id="query-error")
         yield QueryBar(id="query")
         yield Footer()
-
-    @property
-    def gapp(self) -> GanetiApp:
-        return cast("GanetiApp", self.app)
 
     def on_mount(self) -> None:
         nodes = self.query_one("#nodes", VirtualTable)

@@ -11,24 +11,23 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
 from agent import qlang
 from agent.errors import GanetiError
+from shell.tui.screens.base import GanetiScreen
 from shell.tui.screens.cluster import QueryBar, RowFilter, field_filter
 from shell.tui.screens.filter_form import FilterForm, filter_command, user_reason
 from shell.tui.screens.overview import action_text, rule_text
 from shell.tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
-    from shell.tui.app import GanetiApp
     from shell.tui.feed import QueueFeed
 
 REFRESH = 5.0
@@ -60,7 +59,7 @@ def _action_cell(value: Any, row: Any) -> Text:
     return Text(str(value), style=ACTION_STYLE.get(str(value).split()[0], ""))
 
 
-class FiltersScreen(Screen[None]):
+class FiltersScreen(GanetiScreen):
     """Job filter rules: list in evaluation order, add, edit, delete, reorder, dry run."""
 
     CSS_PATH = Path(__file__).with_name("filters.tcss")
@@ -95,10 +94,6 @@ class FiltersScreen(Screen[None]):
 
     def on_queue_feed_connection_changed(self, message: QueueFeed.ConnectionChanged) -> None:
         message.stop()
-
-    @property
-    def gapp(self) -> GanetiApp:
-        return cast("GanetiApp", self.app)
 
     @property
     def table(self) -> VirtualTable:

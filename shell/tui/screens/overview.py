@@ -11,23 +11,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Label, Sparkline, Static
 
 from agent.errors import GanetiError
+from shell.tui.screens.base import GanetiScreen
 from shell.tui.screens.cluster import QueryBar, object_filter
 from shell.tui.widgets.bars import RESOURCES, instance_vcpus, node_usage, spark_series, usage_bar
 from shell.tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
-    from shell.tui.app import GanetiApp
     from shell.tui.feed import QueueFeed
 
 WINDOW = 600  # seconds of history in the sparklines
@@ -103,7 +102,7 @@ def action_text(action: Any) -> str:
     return f"RATE_LIMIT {action[1]}" if isinstance(action, list) else str(action)
 
 
-class OverviewScreen(Screen[None]):
+class OverviewScreen(GanetiScreen):
     """Queue trends, jobs by status, node utilisation, score, N+1 and active rules."""
 
     CSS_PATH = Path(__file__).with_name("overview.tcss")
@@ -141,10 +140,6 @@ class OverviewScreen(Screen[None]):
         yield Label("", id="query-error")
         yield QueryBar(id="query")
         yield Footer()
-
-    @property
-    def gapp(self) -> GanetiApp:
-        return cast("GanetiApp", self.app)
 
     def on_mount(self) -> None:
         self.query_one("#queue-panel").border_title = "Queue"
