@@ -51,6 +51,22 @@ def err(text: str = "") -> None:
     sys.stderr.write(text + "\n")
 
 
+def write_state(path: str, stage: str, message: str, text: str, flush_stdout: bool = False) -> None:
+    """`-S FILE`: write FILE.stage and say so on stderr, like Ganeti's `maybeSaveData`.
+
+    `flush_stdout` first pushes out what the tool printed so far (hroller, hsqueeze).
+    """
+    target = f"{path}.{stage}"
+    try:
+        with open(target, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as e:
+        raise fatal(f"cannot write '{target}': {e.strerror}") from None
+    if flush_stdout:
+        sys.stdout.flush()
+    err(f"The cluster state {message} has been written to file '{target}'")
+
+
 def _read_file_error(path: str, e: OSError) -> str:
     # Ganeti reports I/O errors the way GHC formats them
     kinds = {

@@ -14,8 +14,7 @@ from agent.htools import ClusterData, HtoolsError, LoadOptions, load_cluster, se
 from agent.htools.iallocator import IAllocOptions, RequestError, parse_request, run
 from agent.htools.iallocator.answer import uses_dedicated
 
-from .common import ToolExit, _read_file_error, err, fatal, load, run_tool
-from .hbal import _write_state
+from .common import ToolExit, _read_file_error, err, fatal, load, run_tool, write_state
 from .options import Options
 from .output import node_table
 
@@ -81,7 +80,7 @@ def _main(opts: Options, args: list[str]) -> int:
         err("Allocation on a dedicated cluster; using lost-allocations metrics.")
     _print_nodes(opts, "Initial cluster", req.data)
     if opts.save_cluster:
-        _write_state(opts.save_cluster, "pre-ialloc", "before iallocator run",
+        write_state(opts.save_cluster, "pre-ialloc", "before iallocator run",
                      serialize_cluster(req.data))
     outcome = run(req, ialloc_options(opts))
     sys.stdout.write(outcome.to_json() + "\n")
@@ -95,7 +94,7 @@ def _main(opts: Options, args: list[str]) -> int:
     _print_nodes(opts, "Final cluster", final)
     if opts.save_cluster:
         sys.stdout.flush()
-        _write_state(opts.save_cluster, "post-ialloc", "after iallocator run",
+        write_state(opts.save_cluster, "post-ialloc", "after iallocator run",
                      serialize_cluster(final))
     return 0
 

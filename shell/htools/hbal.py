@@ -30,6 +30,7 @@ from .common import (
     no_arguments,
     out,
     run_tool,
+    write_state,
 )
 from .options import Backend, Options
 from .output import (
@@ -51,16 +52,6 @@ def balance_options(opts: Options) -> BalanceOptions:
         disk_moves=opts.disk_moves, instance_moves=opts.instance_moves,
         evac_mode=opts.evac_mode, restricted_migration=opts.restricted_migration,
     )
-
-
-def _write_state(path: str, stage: str, message: str, text: str) -> None:
-    target = f"{path}.{stage}"
-    try:
-        with open(target, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    except OSError as e:
-        raise fatal(f"cannot write '{target}': {e.strerror}") from None
-    err(f"The cluster state {message} has been written to file '{target}'")
 
 
 def _select_group(opts: Options, data: ClusterData) -> int:
@@ -184,7 +175,7 @@ def _main(opts: Options, args: list[str]) -> int:
         out(f"Note: Stripping common suffix of '{suffix}' from names")
     if opts.save_cluster:
         sys.stdout.flush()
-        _write_state(opts.save_cluster, "original", "before balancing", original)
+        write_state(opts.save_cluster, "original", "before balancing", original)
 
     gidx = _select_group(opts, data)
     nodes = data.group_nodes(gidx)
@@ -230,7 +221,7 @@ def _main(opts: Options, args: list[str]) -> int:
     _print_commands(opts, res.steps)
     if opts.save_cluster:
         sys.stdout.flush()
-        _write_state(opts.save_cluster, "balanced", "after balancing", _balanced_text(res))
+        write_state(opts.save_cluster, "balanced", "after balancing", _balanced_text(res))
     sys.stdout.flush()
     _print_tables(opts, "Final", res.data, fin_nodes, res.group_instances)
     if verbose > 3:

@@ -16,7 +16,7 @@ from agent.htools.hroller import (
 )
 from agent.htools.node_graph import colouring_stats
 
-from .common import apply_node_status, err, fatal, load, no_arguments, out, run_tool
+from .common import apply_node_status, err, fatal, load, no_arguments, out, run_tool, write_state
 from .options import Options
 
 
@@ -27,18 +27,6 @@ def hs_show_strings(items: Sequence[str]) -> str:
                        c if " " <= c <= "~" else f"\\{ord(c)}" for c in s)
         return f'"{body}"'
     return "[" + ",".join(one(s) for s in items) + "]"
-
-
-def write_state(path: str, stage: str, message: str, text: str) -> None:
-    """`-S FILE`: write FILE.stage and say so on stderr, like Ganeti's `maybeSaveData`."""
-    target = f"{path}.{stage}"
-    try:
-        with open(target, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    except OSError as e:
-        raise fatal(f"cannot write '{target}': {e.strerror}") from None
-    sys.stdout.flush()
-    err(f"The cluster state {message} has been written to file '{target}'")
 
 
 def _check_master(opts: Options, data: ClusterData) -> None:
@@ -85,7 +73,8 @@ def _main(opts: Options, args: list[str]) -> int:
     original = serialize_cluster(data) if opts.save_cluster else ""
     apply_node_status(opts, data)
     if opts.save_cluster:
-        write_state(opts.save_cluster, "original", "before hroller run", original)
+        write_state(opts.save_cluster, "original", "before hroller run", original,
+                    flush_stdout=True)
     ropts = roller_options(opts, data)
     try:
         candidates, graph = reboot_graph(data, ropts)

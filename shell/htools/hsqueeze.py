@@ -15,8 +15,7 @@ from agent.htools.hsqueeze import (
 )
 from agent.htools.jobs import SCRIPT_HEADER
 
-from .common import ToolExit, fatal, load, no_arguments, out, run_tool
-from .hroller import write_state
+from .common import ToolExit, fatal, load, no_arguments, out, run_tool, write_state
 from .options import Options
 
 _HEADERS = {
@@ -76,7 +75,7 @@ def _main(opts: Options, args: list[str]) -> int:
     data = load(opts, "hsqueeze").data
     if opts.save_cluster:
         write_state(opts.save_cluster, "original", "before hsqueeze run",
-                    serialize_cluster(data))
+                    serialize_cluster(data), flush_stdout=True)
     plan = squeeze(data, SqueezeOptions(minimal_resources=opts.min_resources,
                                         target_resources=opts.target_resources))
     if opts.verbose > 1:
@@ -85,7 +84,7 @@ def _main(opts: Options, args: list[str]) -> int:
     _report(opts, data, plan)
     if opts.save_cluster:
         write_state(opts.save_cluster, "squeezed", _SAVED[plan.action],
-                    serialize_cluster(plan.final.data))
+                    serialize_cluster(plan.final.data), flush_stdout=True)
     return 0
 
 
