@@ -67,6 +67,18 @@ def write_state(path: str, stage: str, message: str, text: str, flush_stdout: bo
     err(f"The cluster state {message} has been written to file '{target}'")
 
 
+def write_commands(path: str, cmds: str) -> None:
+    """`-C FILE`: the moves as a shell script (hbal, hsqueeze)."""
+    from agent.htools.jobs import SCRIPT_HEADER  # NumPy: only for the tools that move
+
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(SCRIPT_HEADER + cmds)
+    except OSError as e:
+        raise fatal(f"cannot write '{path}': {e.strerror}") from None
+    out(f"The commands have been written to file '{path}'")
+
+
 def _read_file_error(path: str, e: OSError) -> str:
     # Ganeti reports I/O errors the way GHC formats them
     kinds = {

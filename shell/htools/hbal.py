@@ -20,7 +20,7 @@ from agent.htools import (
 )
 from agent.htools.capacity import bad_items, policy_violations
 from agent.htools.cluster import longest_domain
-from agent.htools.jobs import SCRIPT_HEADER, format_commands, split_jobsets
+from agent.htools.jobs import format_commands, split_jobsets
 
 from .common import (
     apply_node_status,
@@ -30,6 +30,7 @@ from .common import (
     no_arguments,
     out,
     run_tool,
+    write_commands,
     write_state,
 )
 from .options import Backend, Options
@@ -132,12 +133,7 @@ def _print_commands(opts: Options, steps: list[BalanceStep]) -> None:
     if opts.show_commands == "-":
         sys.stdout.write(commands_for_stdout(heading, cmds))
         return
-    try:
-        with open(opts.show_commands, "w", encoding="utf-8") as fh:
-            fh.write(SCRIPT_HEADER + cmds)
-    except OSError as e:
-        raise fatal(f"cannot write '{opts.show_commands}': {e.strerror}") from None
-    out(f"The commands have been written to file '{opts.show_commands}'")
+    write_commands(opts.show_commands, cmds)
 
 
 def _balanced_text(res: BalanceResult) -> str:

@@ -13,9 +13,8 @@ from agent.htools.hsqueeze import (
     plan_commands,
     squeeze,
 )
-from agent.htools.jobs import SCRIPT_HEADER
 
-from .common import ToolExit, fatal, load, no_arguments, out, run_tool, write_state
+from .common import ToolExit, fatal, load, no_arguments, out, run_tool, write_commands, write_state
 from .options import Options
 
 _HEADERS = {
@@ -42,12 +41,7 @@ def save_commands(opts: Options, heading: str, cmds: str) -> None:
         out(heading)
         sys.stdout.write("".join(f"  {ln}\n" for ln in lines if ln != "  check"))
         return
-    try:
-        with open(opts.show_commands, "w", encoding="utf-8") as fh:
-            fh.write(SCRIPT_HEADER + cmds)
-    except OSError as e:
-        raise fatal(f"cannot write '{opts.show_commands}': {e.strerror}") from None
-    out(f"The commands have been written to file '{opts.show_commands}'")
+    write_commands(opts.show_commands, cmds)
 
 
 def _exec_jobs(opts: Options) -> None:
