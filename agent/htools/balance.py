@@ -11,14 +11,18 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from .balance_engine import Candidate, Engine
 from .cluster import ClusterData
-from .group_state import GroupState
 from .instance import NO_NODE, Instance
 from .moves import Move, MoveKind, MoveResult, apply_move, move_codes
-from .score import optimal_score
+from .node import Node
+from .score import cluster_score, optimal_score
 from .types import FailMode, MirrorType
+
+if TYPE_CHECKING:
+    from .balance_engine import Candidate, Engine
+    from .group_state import GroupState
 
 
 @dataclass(frozen=True)
@@ -177,24 +181,43 @@ def _make_step(number: int, state: GroupState, inst: Instance, move: Move, res: 
                        inst.forthcoming)
 
 
+def _search_state(work: ClusterData, gnodes: list[Node], targets: list[int],
+                  opts: BalanceOptions) -> tuple[GroupState, Engine | None]:
+    """The group's score matrix and, unless `opts.exact`, the bulk engine (both NumPy)."""
+    from .balance_engine import Engine
+    from .group_state import GroupState
+
+    state = GroupState(gnodes, work.instances)
+    return state, None if opts.exact else Engine(state, targets, opts.ignore_soft_errors)
+
+
+def _all_candidates(state: GroupState, victims: list[Instance], targets: list[int],
+                    opts: BalanceOptions) -> list[Candidate]:
+    """Every move of every victim, unfiltered (the exact reference mode)."""
+    from .balance_engine import Candidate
+
+    return [Candidate(i.idx, mv) for i in victims for mv in instance_moves(state, i, targets, opts)]
+
+
 def balance(data: ClusterData, group: int, opts: BalanceOptions | None = None,
             on_step: Callable[[BalanceStep], None] | None = None) -> BalanceResult:
     """Run hbal's step loop on `group` of a copy of `data`.
 
     `on_step` is called with each accepted step as soon as it is found (the
-    CLI prints it then, like Ganeti).
+    CLI prints it then, like Ganeti). The score matrix and the bulk engine
+    (NumPy) are built only when a step is searched for.
     """
     opts = opts or BalanceOptions()
     work = data.copy()
     gnodes = [n for n in work.nodes if n.group == group]
     ginsts = [i.idx for i in work.instances if work.nodes[i.pnode].group == group]
-    state = GroupState(gnodes, work.instances)
-    cur = state.score()
+    cur = cluster_score(gnodes)
     initial = cur
     opt = optimal_score(gnodes)
     min_score = opt + opts.min_score
     targets = [n.idx for n in gnodes if not n.offline]
-    engine = None if opts.exact else Engine(state, targets, opts.ignore_soft_errors)
+    state: GroupState | None = None
+    engine: Engine | None = None
     steps: list[BalanceStep] = []
     reason = StopReason.NO_IMPROVEMENT
     while True:
@@ -204,10 +227,11 @@ def balance(data: ClusterData, group: int, opts: BalanceOptions | None = None,
         if not cur > min_score:
             reason = StopReason.MIN_SCORE
             break
+        if state is None:
+            state, engine = _search_state(work, gnodes, targets, opts)
         victims = candidate_instances(state, ginsts, opts)
         if engine is None:
-            cands = [Candidate(i.idx, mv) for i in victims
-                     for mv in instance_moves(state, i, targets, opts)]
+            cands = _all_candidates(state, victims, targets, opts)
         else:
             cands = engine.shortlist(victims, cur, opts)
         best = _best_exact(state, cands, cur, opts.ignore_soft_errors)

@@ -31,7 +31,7 @@ class ClusterData:
         return ClusterData(
             groups=[copy.copy(g) for g in self.groups],
             nodes=[n.clone() for n in self.nodes],
-            instances=[copy.copy(i) for i in self.instances],
+            instances=[i.__copy__() for i in self.instances],
             cluster_tags=list(self.cluster_tags),
             ipolicy=self.ipolicy,
         )

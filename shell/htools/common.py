@@ -23,6 +23,7 @@ from agent.htools import (
     parse_utilisation,
     set_node_status,
 )
+from agent.htools.loader import paused_gc
 
 from .options import Backend, Options, OptionsExit, emit_exit, parse_args
 
@@ -149,10 +150,6 @@ def load(opts: Options, tool: str) -> LoadResult:
     if len(opts.backends_given()) > 1:
         raise fatal("Only one of the rapi, luxi, and data files options should be given.")
     util = _utilisation(opts, tool)
-    try:
-        raw = BACKEND_LOADERS[opts.backend()](opts)
-    except HtoolsError as e:
-        raise fatal(f"failed to load data, aborting: {e}") from None
     lopts = LoadOptions(
         exclusion_tags=tuple(opts.exclusion_tags or ()),
         select_instances=tuple(opts.select_instances),
@@ -160,10 +157,11 @@ def load(opts: Options, tool: str) -> LoadResult:
         utilisation=tuple(util), ignore_dynu=opts.ignore_dynu,
         static_kvm_node_memory=opts.static_kvm_node_memory,
     )
-    try:
-        res = load_cluster(raw, lopts)
-    except HtoolsError as e:
-        raise fatal(f"failed to load data, aborting: {e}") from None
+    with paused_gc():
+        try:
+            res = load_cluster(BACKEND_LOADERS[opts.backend()](opts), lopts)
+        except HtoolsError as e:
+            raise fatal(f"failed to load data, aborting: {e}") from None
     if opts.verbose != 0 and res.warnings:
         err("Warning: cluster has inconsistent data:")
         err("".join(f"  - {w}\n" for w in res.warnings))
