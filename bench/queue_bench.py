@@ -39,6 +39,7 @@ from queue_cluster import (  # noqa: E402
     wait_finished,
     wait_status,
 )
+from queue_qa import QA_JOBS_PER_THREAD, QA_THREADS, QA_TOLERANCE, measure_qa  # noqa: E402
 from queue_report import (  # noqa: E402
     README,
     Results,
@@ -46,6 +47,7 @@ from queue_report import (  # noqa: E402
     filter_table,
     machine_line,
     plan_table,
+    qa_table,
     readme_section,
     stream_table,
     submission_table,
@@ -503,6 +505,8 @@ def main(argv: list[str] | None = None) -> int:
         help="fill larger queues through the store, not the API (default 10000)",
     )
     p.add_argument("--burst", type=int, default=1000, help="jobs in the burst (default 1000)")
+    p.add_argument("--qa-jobs", type=int, default=100 * QA_JOBS_PER_THREAD,
+                   help="jobs per submitter in Ganeti QA's submission test (default 2000)")
     p.add_argument("--no-readme", action="store_true", help="print only, leave bench/README.md")
     args = p.parse_args(argv)
     # A plain SIGTERM would skip the clean-up: stop the clusters and remove the temp dir.
@@ -522,6 +526,10 @@ def main(argv: list[str] | None = None) -> int:
                 ]
                 tables["burst"] = burst_table(bursts)
                 print(tables["burst"], end="\n\n", flush=True)
+            with BenchCluster(root, "qa") as cluster:
+                qa = [measure_qa(cluster, QA_THREADS, args.qa_jobs)]
+                tables["qa"] = qa_table(qa, QA_TOLERANCE)
+                print(tables["qa"], end="\n\n", flush=True)
             filters, skipped = filters_or_reason(args.filter_jobs)
             tables["filters"] = filter_table(filters) if filters else ""
             print(tables["filters"] or f"Filters not measured: {skipped}", end="\n\n", flush=True)
@@ -542,7 +550,7 @@ def main(argv: list[str] | None = None) -> int:
     print(machine)
     print(f"Total {elapsed:.0f} s.")
     if not args.no_readme:
-        results = Results(submission, filters, skipped, plans, streams, bursts)
+        results = Results(submission, filters, skipped, plans, streams, bursts, qa)
         write_readme_section(
             readme_section(results, tables, machine, elapsed, args.changes, args.api_fill_limit)
         )

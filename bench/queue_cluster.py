@@ -28,19 +28,6 @@ class BenchError(Exception):
     """The cluster did not do what the bench asked, so its timing would mean nothing."""
 
 
-# -- statistics and formatting ------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-
 def ts_seconds(ts: Sequence[int]) -> float:
     """A Ganeti ``[seconds, microseconds]`` timestamp as float seconds."""
     return ts[0] + ts[1] / 1e6

@@ -78,3 +78,15 @@ def test_readme_section_is_replaced_and_other_sections_kept(tmp_path: Path) -> N
     text = readme.read_text()
     assert "keep me" in text and "second" in text and "first" not in text
     assert text.count(report.BEGIN_MARKER) == 1
+
+
+def test_qa_table_counts_later_submissions_against_the_baseline() -> None:
+    qa = load_bench("queue_qa")
+    latencies = (0.010,) * 10 + (0.009, 0.011, 0.016, 0.005)
+    fig = qa.QaFigure(2, 7, latencies, 0.010, (0.001,) * 14, 1.0)
+
+    assert fig.later == (0.009, 0.011, 0.016, 0.005)
+    row = report.qa_table([fig], 1.5).splitlines()[-1]
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[0] == "2 × 7" and cells[6] == "×1.60"
+    assert cells[7] == "2 of 4" and cells[8] == "1"
