@@ -10,7 +10,6 @@ option values exit 1.
 
 from __future__ import annotations
 
-import platform
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -529,6 +528,8 @@ def usage(tool: str) -> str:
 
 
 def version_text(tool: str) -> str:
+    import platform  # only here: it costs every other run of the tools its import
+
     return (f"{tool} (ganeti-shell) version {VERSION}\n"
             f"compatible with Ganeti {GANETI_VERSION} htools\n"
             f"running on {platform.system().lower()} {platform.machine()}, "
