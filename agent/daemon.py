@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import os
 import signal
@@ -20,6 +21,7 @@ import grpc
 
 from agent import pki
 from agent.errors import GanetiError
+from agent.master.serving import GenericOnly
 from agent.node.hostinfo import HostOverrides
 from agent.node.service import JoinState, NodeAgentService, NodeIdentity
 from protos import node_pb2_grpc
@@ -98,7 +100,7 @@ async def serve(args: argparse.Namespace) -> None:
             join = None if identity else await asyncio.to_thread(_prepare_join, state_dir)
             service = NodeAgentService(state_dir, overrides, join, joined.set)
             server = grpc.aio.server()
-            node_pb2_grpc.add_NodeAgentServicer_to_server(service, server)
+            node_pb2_grpc.add_NodeAgentServicer_to_server(service, GenericOnly(server))
             port = server.add_secure_port(listen, _server_credentials(state_dir, join))
             if port == 0:
                 raise GanetiError(f"cannot listen on {listen}")
@@ -129,8 +131,16 @@ async def serve(args: argparse.Namespace) -> None:
         (state_dir / ADDRESS_FILE).unlink(missing_ok=True)
 
 
+# A master keeps every queued job in memory. With Python's default thresholds (700, 10, 10)
+# a full collection scans them all whenever they grew by a quarter: 20,000 queued jobs cost
+# about 50 µs per submission that way, in pauses of 150 ms. Young collections stay about as
+# frequent as before; full ones come at most every 100 middle ones.
+GC_THRESHOLDS = (2000, 10, 100)
+
+
 def main(argv: list[str], prog: str = "ganeti-shell agent") -> int:
     args = build_parser(prog).parse_args(argv)
+    gc.set_threshold(*GC_THRESHOLDS)
     handler: logging.Handler = (
         logging.FileHandler(args.log_file) if args.log_file else logging.StreamHandler(sys.stderr)
     )

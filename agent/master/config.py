@@ -6,12 +6,11 @@ event loop, and every change is a single store transaction.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from agent.errors import OpPrereqError
+from agent.master.store_thread import StoreThread
 from agent.store import ConfigObject, Delete, Put, Store
 
 T = TypeVar("T")
@@ -20,14 +19,14 @@ T = TypeVar("T")
 class Config:
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+        self._thread = StoreThread()
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """Run a blocking store call on the store thread."""
-        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+        return await self._thread.run(fn, *args)
 
     def close(self) -> None:
-        self._executor.shutdown(wait=True)
+        self._thread.close()
         self.store.close()
 
     # -- look-ups --------------------------------------------------------------

@@ -10,7 +10,7 @@ from typing import Any
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection
+from grpc_reflection.v1alpha import reflection, reflection_pb2_grpc
 
 from agent import pki
 from agent.errors import GanetiError
@@ -22,6 +22,7 @@ from agent.master.lu.base import LuContext
 from agent.master.queue import JobQueue
 from agent.master.rpc import NodeRpc
 from agent.master.service import ClusterService
+from agent.master.serving import GenericOnly
 from agent.store import ConfigObject, Delete, Put, SqliteStore
 from protos import cluster_pb2, cluster_pb2_grpc
 
@@ -90,15 +91,17 @@ class Master:
         await self.load_filters()
         await self.queue.recover()
         server = grpc.aio.server()
-        cluster_pb2_grpc.add_ClusterServicer_to_server(ClusterService(self), server)
+        services = GenericOnly(server)
+        cluster_pb2_grpc.add_ClusterServicer_to_server(ClusterService(self), services)
         health_servicer = health.aio.HealthServicer()
-        health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+        health_pb2_grpc.add_HealthServicer_to_server(health_servicer, services)
         names = (
             cluster_pb2.DESCRIPTOR.services_by_name["Cluster"].full_name,
             health.SERVICE_NAME,
             reflection.SERVICE_NAME,
         )
-        reflection.enable_server_reflection(names, server)
+        reflection_servicer = reflection.aio.ReflectionServicer(names)
+        reflection_pb2_grpc.add_ServerReflectionServicer_to_server(reflection_servicer, services)
         if socket_path.exists():
             socket_path.unlink()
         old_umask = os.umask(0o177)
