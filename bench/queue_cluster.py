@@ -22,6 +22,7 @@ STREAM_WINDOW = 64
 BLOCKER_OP: dict[str, Any] = {"OP_ID": "OP_TEST_DELAY", "duration": 3600.0, "on_master": False}
 FINAL = frozenset(opcodes.JOB_FINAL)
 CLIENT_TIMEOUT = 120.0
+GET_JOBS_CHUNK = 2000  # jobs per get_jobs answer, well below gRPC's 4 MiB message limit
 
 
 class BenchError(Exception):
@@ -98,7 +99,11 @@ def wait_finished(client: ClusterClient, job_ids: Sequence[int], timeout: float 
     deadline = time.monotonic() + timeout
     client.wait_job(max(job_ids))
     while True:
-        jobs, missing = client.get_jobs(list(job_ids))
+        jobs, missing = [], []
+        for at in range(0, len(job_ids), GET_JOBS_CHUNK):
+            got, gone = client.get_jobs(list(job_ids[at:at + GET_JOBS_CHUNK]))
+            jobs += got
+            missing += gone
         if missing:
             raise BenchError(f"jobs {missing[:5]} vanished")
         if all(j["status"] in FINAL for j in jobs):

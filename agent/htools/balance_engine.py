@@ -3,13 +3,14 @@
 For a batch of instances and all target nodes at once, the engine simulates
 each move type with the vectorised node operations of `node_arrays` and
 updates the score incrementally: a move changes at most three nodes, so each
-standard deviation is recomputed from running sums (spec §7.3). Before that,
-every instance gets an exact lower bound on what its target moves can reach
-(`balance_bound`); instances are scored best bound first and the rest are
-skipped as soon as their bound cannot come within rounding distance of the
-best move found. It returns the short list of candidates whose approximate
-score is within that distance of the best, in Ganeti's trial order;
-`balance` scores those exactly.
+standard deviation is recomputed from running sums (spec §7.3). In a large
+group, every instance first gets an exact lower bound on what its target
+moves can reach (`balance_bound`); instances are scored best bound first and
+the rest are skipped as soon as their bound cannot come within rounding
+distance of the best move found. A small group is scored in one batch
+without bounds: there, bounding costs more than it saves. The engine returns
+the short list of candidates whose approximate score is within that distance
+of the best, in Ganeti's trial order; `balance` scores those exactly.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .balance_bound import instance_bounds, target_terms
-from .engine_batch import Batch, BatchCtx
+from .engine_batch import Batch, BatchCtx, InstanceTags, instance_tags
+from .engine_kinds import KINDS, KindScores
 from .group_state import GroupState
 from .instance import NO_NODE, Instance
 from .moves import Move, MoveKind
@@ -30,7 +32,7 @@ from .node_arrays import (
     STATIC_FIELDS,
     State,
 )
-from .score import MAP_COMPONENT, OFFLINE_ROWS, STDDEV_ROWS, SUM_ROWS
+from .score import COMPONENTS, MAP_COMPONENT, OFFLINE_ROWS, STDDEV_ROWS, SUM_ROWS
 from .types import MirrorType
 
 if TYPE_CHECKING:
@@ -39,6 +41,8 @@ if TYPE_CHECKING:
 TARGET_BATCH_ELEMS = 8192
 BOUND_BATCH_ELEMS = 1 << 17
 SHORTLIST_CAP = 4000
+UNBOUNDED_ELEMS = TARGET_BATCH_ELEMS
+"""Up to this many (instance, target) pairs, all are scored in one batch without bounds."""
 PRUNE_MARGIN = 1e-7
 """Extra relative slack before an instance is skipped on its lower bound."""
 _KIND_POS = {
@@ -140,6 +144,8 @@ class Engine:
         if self.has_mig:
             self.mig = np.array([[a.mig_tags <= b.rmig_tags for b in nodes] for a in nodes])
         self._build_gmap()
+        self._inst_rows: dict[int, tuple[Instance, Any]] = {}
+        self._tags_of: tuple[tuple[int, ...], InstanceTags] | None = None
 
     # -- bookkeeping ------------------------------------------------------------
     def _peer_max_rows(self, rows: np.ndarray) -> None:
@@ -216,11 +222,13 @@ class Engine:
         tn = len(self.tl)
         batch = max(1, TARGET_BATCH_ELEMS // max(1, tn))
         tol_of = _tolerance
-        bounds = np.empty(len(regular))
-        bbatch = 1 << 14
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            for start in range(0, len(regular), bbatch):
-                bounds[start:start + bbatch] = self._bounds(regular[start:start + bbatch], opts)
+        bounds = np.full(len(regular), -np.inf)
+        if len(regular) * tn > UNBOUNDED_ELEMS:
+            bbatch = 1 << 14
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                for start in range(0, len(regular), bbatch):
+                    bounds[start:start + bbatch] = self._bounds(regular[start:start + bbatch],
+                                                                opts)
         order = np.argsort(bounds, kind="stable")
         done = 0
         while done < len(order):
@@ -260,20 +268,24 @@ class Engine:
         self.s1 = np.zeros(20)
         self.s2 = np.zeros(20)
         self.const = np.zeros(20)
-        for k in STDDEV_ROWS:
-            vals = base[k, online]
-            self.mean[k] = vals.mean()
-            d = vals - self.mean[k]
-            self.s1[k] = d.sum()
-            self.s2[k] = (d * d).sum()
-            self.const[k] = np.sqrt(max(0.0, self.s2[k] / n_on - (self.s1[k] / n_on) ** 2))
-        for k in SUM_ROWS:
-            self.const[k] = base[k, online].sum()
-        for k in OFFLINE_ROWS:
-            self.const[k] = base[k, ~online].sum()
+        rows = list(STDDEV_ROWS)
+        vals = base[rows][:, online]
+        mean = vals.mean(axis=1)
+        d = vals - mean[:, None]
+        s1 = d.sum(axis=1)
+        s2 = (d * d).sum(axis=1)
+        self.mean[rows] = mean
+        self.s1[rows] = s1
+        self.s2[rows] = s2
+        self.const[rows] = np.sqrt(np.maximum(0.0, s2 / n_on - (s1 / n_on) ** 2))
+        sums = list(SUM_ROWS)
+        self.const[sums] = base[sums][:, online].sum(axis=1)
+        offs = list(OFFLINE_ROWS)
+        self.const[offs] = base[offs][:, ~online].sum(axis=1)
         self.map_total = sum(st.map_counts.values())
         self.map_keys = len(st.map_counts)
         self.const[MAP_COMPONENT] = self.map_total - self.map_keys
+        self.wconst = [c.weight * float(v) for c, v in zip(COMPONENTS, self.const, strict=True)]
         self.n_on = n_on
 
     def lower_bounds(self, victims: list[Instance], opts: BalanceOptions) -> np.ndarray:
@@ -285,17 +297,15 @@ class Engine:
     def _prepare(self, chunk: list[tuple[int, Instance]], opts: BalanceOptions) -> Batch:
         st = self.state
         insts = [i for _, i in chunk]
-        pg = np.array([i.pnode for i in insts], dtype=np.int64)
-        sg = np.array([i.snode for i in insts], dtype=np.int64)
+        ins, pg, sg, internal, external = self._instance_state(insts)
         pl = self.g2l[pg]
         sl = np.where(sg >= 0, self.g2l[np.maximum(sg, 0)], -1)
         online_n = st.online
         p_off = ~online_n[pl]
         s_in = sl >= 0
         s_on = s_in & online_n[np.maximum(sl, 0)]
-        drbd = np.array([i.mirror is MirrorType.INTERNAL for i in insts]) & s_in
-        ext = np.array([i.mirror is MirrorType.EXTERNAL for i in insts])
-        ins = self._instance_state(insts)
+        drbd = internal & s_in
+        ext = external
         col = (slice(None), None)
         slx = np.maximum(sl, 0)
         return Batch(
@@ -303,7 +313,7 @@ class Engine:
             p_off=p_off, s_on=s_on, use_sec=s_on & opts.instance_moves, drbd=drbd, ext=ext,
             stp=self._gather(pl[col]), sts=self._gather(slx[col]),
             stt=self._gather(self.tl[None, :]),
-            ctx=BatchCtx(self, insts, ins, pl, slx, pg, np.maximum(sg, 0)))
+            ctx=BatchCtx(self, self._tags(insts), ins, pl, slx, pg, np.maximum(sg, 0)))
 
     def _bounds(self, chunk: list[tuple[int, Instance]], opts: BalanceOptions) -> np.ndarray:
         """Lower bound of every candidate score of each instance (failover: its score)."""
@@ -312,7 +322,8 @@ class Engine:
         lb = instance_bounds(bt.ctx, bt.stp, bt.sts, bt.drbd, bt.ext, opts, t_pri, t_sec)
         if opts.instance_moves and bt.drbd.any():
             pforce = bt.p_off[:, None] | self.force
-            sc, fail = bt.ctx.failover(bt.stp, bt.sts, pforce)
+            roles, transfer, fail = bt.ctx.failover(bt.stp, bt.sts, pforce)
+            sc = bt.ctx.score(roles, transfer)
             ok = (bt.drbd & bt.use_sec)[:, None] & ~np.asarray(fail)
             fo = np.where(ok, sc, np.inf).reshape(-1)
             lb = np.minimum(lb, np.where(np.isnan(fo), -np.inf, fo))
@@ -329,81 +340,89 @@ class Engine:
         stp, sts, stt, ctx = bt.stp, bt.sts, bt.stt, bt.ctx
         force = self.force
         tmask = (self.tl[None, :] != pl[:, None]) & (self.tl[None, :] != sl[:, None])
-        out: list[tuple[float, tuple[int, int, int], Candidate]] = []
-
-        def collect(score: np.ndarray, allowed: np.ndarray, kind: MoveKind | None) -> None:
-            score = np.where(allowed, score, np.inf)
-            score = np.where(np.isnan(score), np.inf, score)
-            best = score.min() if score.size else np.inf
-            if not np.isfinite(best):
-                return
-            rows, cols = np.nonzero(score <= best + _tolerance(best))
-            for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
-                inst = insts[r]
-                if kind is None:
-                    out.append((float(score[r, c]), (int(pos[r]), -1, 0),
-                                Candidate(inst.idx, Move(MoveKind.FAILOVER))))
-                else:
-                    tid = self.target_ids[c]
-                    out.append((float(score[r, c]), (int(pos[r]), c, _KIND_POS[kind]),
-                                Candidate(inst.idx, Move(kind, tid))))
-
+        ks = KindScores(ctx, len(insts), len(self.tl))
         pforce = p_off[:, None] | force
         sforce = (~s_on)[:, None] | force
         restricted = opts.restricted_migration
         if opts.instance_moves and drbd.any():
-            # Failover
             allowed = (drbd & use_sec)[:, None]
             if allowed.any():
-                sc, fail = ctx.failover(stp, sts, pforce)
-                collect(sc, allowed & ~fail, None)
+                ks.add(MoveKind.FAILOVER, ctx.failover(stp, sts, pforce), allowed)
         if opts.disk_moves and drbd.any():
             rs_ok = drbd[:, None] & tmask
-            sc, fail = ctx.replace_secondary(stp, sts, stt, sforce)
-            collect(sc, rs_ok & ~fail, MoveKind.REPLACE_SECONDARY)
+            ks.add(MoveKind.REPLACE_SECONDARY, ctx.replace_secondary(stp, sts, stt, sforce), rs_ok)
             if opts.instance_moves:
                 not_rs_only = ~(restricted & ~p_off)
                 raf_ok = rs_ok & not_rs_only[:, None]
                 if raf_ok.any():
-                    sc, fail = ctx.replace_and_failover(stp, sts, stt, sforce)
-                    collect(sc, raf_ok & ~fail, MoveKind.REPLACE_AND_FAILOVER)
+                    ks.add(MoveKind.REPLACE_AND_FAILOVER,
+                           ctx.replace_and_failover(stp, sts, stt, sforce), raf_ok)
                 rp_ok = rs_ok & (use_sec & (not restricted))[:, None]
                 if rp_ok.any():
-                    sc, fail = ctx.replace_primary(stp, sts, stt, pforce)
-                    collect(sc, rp_ok & ~fail, MoveKind.REPLACE_PRIMARY)
+                    ks.add(MoveKind.REPLACE_PRIMARY, ctx.replace_primary(stp, sts, stt, pforce),
+                           rp_ok)
                 far_ok = rs_ok & (use_sec & not_rs_only)[:, None]
                 if far_ok.any():
-                    sc, fail = ctx.failover_and_replace(stp, sts, stt, pforce)
-                    collect(sc, far_ok & ~fail, MoveKind.FAILOVER_AND_REPLACE)
+                    ks.add(MoveKind.FAILOVER_AND_REPLACE,
+                           ctx.failover_and_replace(stp, sts, stt, pforce), far_ok)
         if opts.instance_moves and ext.any():
-            fa_ok = ext[:, None] & tmask
-            sc, fail = ctx.failover_to_any(stp, stt, pforce)
-            collect(sc, fa_ok & ~fail, MoveKind.FAILOVER_TO_ANY)
+            ks.add(MoveKind.FAILOVER_TO_ANY, ctx.failover_to_any(stp, stt, pforce),
+                   ext[:, None] & tmask)
+        out: list[tuple[float, tuple[int, int, int], Candidate]] = []
+        for slot, r, c, score in ks.best(_tolerance):
+            kind = KINDS[slot]
+            inst = insts[r]
+            if kind is MoveKind.FAILOVER:
+                out.append((score, (int(pos[r]), -1, 0), Candidate(inst.idx, Move(kind))))
+            else:
+                out.append((score, (int(pos[r]), c, _KIND_POS[kind]),
+                            Candidate(inst.idx, Move(kind, self.target_ids[c]))))
         return out
 
-    def _instance_state(self, insts: list[Instance]) -> State:
-        def col(vals: list[Any], dtype: Any) -> np.ndarray:
-            return np.array(vals, dtype=dtype)[:, None]
+    def _instance_state(self, insts: list[Instance]
+                        ) -> tuple[State, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Column arrays (B, 1) of the instances' fields; their primary and secondary
+        nodes; whether each is internally (drbd) or externally mirrored."""
+        cache = self._inst_rows
+        rows = []
+        for inst in insts:
+            hit = cache.get(inst.idx)
+            if hit is None or hit[0] is not inst:
+                hit = cache[inst.idx] = (inst, _instance_row(inst))
+            rows.append(hit[1])
+        ints = np.array([r[0] for r in rows], dtype=np.int64).reshape(-1, len(_INT_COLS) + 2).T.copy()
+        bools = np.array([r[1] for r in rows], dtype=bool).reshape(-1, len(_BOOL_COLS) + 2).T.copy()
+        flts = np.array([r[2] for r in rows], dtype=np.float64).reshape(-1, 4).T.copy()
+        out: State = {name: ints[c][:, None] for c, name in enumerate(_INT_COLS)}
+        out.update({name: bools[c][:, None] for c, name in enumerate(_BOOL_COLS)})
+        out.update({f"u{c}": flts[c][:, None] for c in range(4)})
+        return out, ints[-2], ints[-1], bools[-2], bools[-1]
 
-        return {
-            "mem": col([i.mem for i in insts], np.int64),
-            "dsk": col([i.dsk for i in insts], np.int64),
-            "vcpus": col([i.vcpus for i in insts], np.int64),
-            "umem": col([i.uses_memory for i in insts], bool),
-            "secneed": col([i.mem if i.uses_sec_mem else 0 for i in insts], np.int64),
-            "online": col([not i.offline for i in insts], bool),
-            "local": col([i.local_storage for i in insts], bool),
-            "drbd": col([i.has_secondary for i in insts], bool),
-            "su": col([i.spindle_use for i in insts], np.int64),
-            "su_local": col([i.spindle_use if i.local_storage else 0 for i in insts], np.int64),
-            "totsp": col([_tot(i) for i in insts], np.int64),
-            "u0": col([i.util.cpu for i in insts], np.float64),
-            "u1": col([i.util.mem for i in insts], np.float64),
-            "u2": col([i.util.dsk for i in insts], np.float64),
-            "u3": col([i.util.net for i in insts], np.float64),
-            "loc": col([i.location_score for i in insts], np.int64),
-            "forth": col([i.forthcoming for i in insts], bool),
-        }
+    def _tags(self, insts: list[Instance]) -> InstanceTags:
+        """Exclusion and desired-location tag arrays of a batch (they never change)."""
+        key = tuple(i.idx for i in insts)
+        if self._tags_of is None or self._tags_of[0] != key:
+            self._tags_of = (key, instance_tags(self, insts))
+        return self._tags_of[1]
+
+
+_INT_COLS = ("mem", "dsk", "vcpus", "secneed", "su", "su_local", "totsp", "loc")
+_BOOL_COLS = ("umem", "online", "local", "drbd", "forth")
+"""The instance fields of the node operations; `_instance_row` follows them with the
+primary and secondary node, and with whether the instance is mirrored internally and
+externally."""
+
+
+def _instance_row(inst: Instance) -> tuple[tuple[int, ...], tuple[bool, ...], tuple[float, ...]]:
+    local = inst.local_storage
+    util = inst.util
+    mirror = inst.mirror
+    return ((inst.mem, inst.dsk, inst.vcpus, inst.mem if inst.uses_sec_mem else 0,
+             inst.spindle_use, inst.spindle_use if local else 0, _tot(inst),
+             inst.location_score, inst.pnode, inst.snode),
+            (inst.uses_memory, not inst.offline, local, inst.has_secondary, inst.forthcoming,
+             mirror is MirrorType.INTERNAL, mirror is MirrorType.EXTERNAL),
+            (util.cpu, util.mem, util.dsk, util.net))
 
 
 def _tot(inst: Instance) -> int:

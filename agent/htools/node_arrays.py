@@ -166,7 +166,13 @@ def remove_secondary(st: State, ins: State, old_peem: Arr, max_excl: Arr) -> Sta
 def add_primary(st: State, ins: State, force: Arr, new_loc: Arr, dsrd: Arr,
                 conf_add: Arr) -> tuple[State, Arr]:
     """Vectorised `Node.add_primary`: (new state, failure mask)."""
-    strict = ~force
+    new, hard, soft = add_primary_parts(st, ins, new_loc, dsrd, conf_add)
+    return new, hard | (~force & soft)
+
+
+def add_primary_parts(st: State, ins: State, new_loc: Arr, dsrd: Arr,
+                      conf_add: Arr) -> tuple[State, Arr, Arr]:
+    """`add_primary` with its hard and soft failure masks apart (fail = hard | ~force & soft)."""
     local = ins["local"]
     n = dict(st)
     i_mem = st["i_mem"] + np.where(ins["umem"], ins["mem"], 0)
@@ -197,7 +203,6 @@ def add_primary(st: State, ins: State, force: Arr, new_loc: Arr, dsrd: Arr,
         | (local & (isp_f > st["hi_sp"]))
         | ((l_cpu >= 0) & (l_cpu < pcpu_f))
     )
-    fail = hard | (strict & soft)
     n["i_mem"] = i_mem
     n["f_dsk"] = f_dsk
     n["fail_n1"] = failn1
@@ -214,22 +219,34 @@ def add_primary(st: State, ins: State, force: Arr, new_loc: Arr, dsrd: Arr,
     n["fsp_f"] = fsp_f
     n["isp_f"] = isp_f
     n["ucpu_f"] = ucpu_f
-    return n, fail
+    return n, hard, soft
 
 
 def add_secondary(st: State, ins: State, peer_val: Arr, force: Arr,
                   ignore_disks: Arr | bool = False) -> tuple[State, Arr]:
     """Vectorised `Node.add_secondary`; `peer_val` = current peer entry of the primary."""
-    strict = ~force
+    new, hard, soft = add_secondary_parts(st, ins, peer_val, ignore_disks)
+    soft = soft | (new["fail_n1"] & ~st["fail_n1"])
+    return new, hard | (~force & soft)
+
+
+def secondary_reserve(st: State, ins: State, peer_val: Arr) -> tuple[Arr, Arr]:
+    """Reserved memory and N+1 failure of `st` once it is the instance's secondary."""
+    r_mem = np.maximum(st["r_mem"], peer_val + ins["secneed"])
+    return r_mem, unallocated(st, st["i_mem"]) <= r_mem
+
+
+def add_secondary_parts(st: State, ins: State, peer_val: Arr,
+                        ignore_disks: Arr | bool = False) -> tuple[State, Arr, Arr]:
+    """`add_secondary` with its hard and soft failures apart; the soft ones leave out
+    the new N+1 failure (`new["fail_n1"] & ~st["fail_n1"]`), the only peer-dependent one."""
     n = dict(st)
     need = ins["secneed"]
-    new_peem = peer_val + need
     old_mem = unallocated(st, st["i_mem"])
     f_dsk = st["f_dsk"] - ins["dsk"]
     f_sp = _free_spindles(st, ins, st["f_sp"], True)
     inst_sp = _spindle_use(st, ins, st["inst_sp"], True)
-    r_mem = np.maximum(st["r_mem"], new_peem)
-    failn1 = old_mem <= r_mem
+    r_mem, failn1 = secondary_reserve(st, ins, peer_val)
     fdsk_f = st["fdsk_f"] - ins["dsk"]
     fsp_f = _free_spindles(st, ins, st["fsp_f"], True)
     isp_f = _spindle_use(st, ins, st["isp_f"], True)
@@ -238,14 +255,12 @@ def add_secondary(st: State, ins: State, peer_val: Arr, force: Arr,
         (f_dsk < st["lo_dsk"])
         | (inst_sp > st["hi_sp"])
         | (need >= old_mem)
-        | (failn1 & ~st["fail_n1"])
         | (fdsk_f <= 0)
         | (fdsk_f < st["lo_dsk"])
         | (st["excl"] & (fsp_f < 0))
         | (isp_f > st["hi_sp"])
         | (need >= st["fmem_f"])
     )
-    fail = hard | (strict & soft)
     n["f_dsk"] = f_dsk
     n["r_mem"] = r_mem
     n["fail_n1"] = failn1
@@ -256,4 +271,18 @@ def add_secondary(st: State, ins: State, peer_val: Arr, force: Arr,
     n["fdsk_f"] = fdsk_f
     n["fsp_f"] = fsp_f
     n["isp_f"] = isp_f
-    return n, fail
+    return n, hard, soft
+
+
+def primary_round_trip(st: State, ins: State) -> State:
+    """The spindle fields of `st` after `add_primary` then `remove_primary` of `ins`.
+
+    Every other field of a node comes back exactly (integers, or the loads,
+    which only feed the score); these are floats or may become unknown (-1).
+    """
+    out: State = {}
+    for fld in ("inst_sp", "isp_f"):
+        out[fld] = _spindle_use(st, ins, _spindle_use(st, ins, st[fld], True), False)
+    for fld in ("f_sp", "fsp_f"):
+        out[fld] = _free_spindles(st, ins, _free_spindles(st, ins, st[fld], True), False)
+    return out
