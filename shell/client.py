@@ -48,9 +48,13 @@ class LogLine:
     message: str
 
 
+# gRPC refuses answers over 4 MiB by default; a queue of some 7,000 jobs is larger than that.
+CHANNEL_OPTIONS = [("grpc.max_receive_message_length", 1 << 30)]
+
+
 def _channel(address: str) -> grpc.Channel:
     if address.startswith("unix:"):
-        return grpc.insecure_channel(address)
+        return grpc.insecure_channel(address, options=CHANNEL_OPTIONS)
     cert_dir = Path(os.environ.get(ENV_CERT_DIR, "."))
     try:
         creds = grpc.ssl_channel_credentials(
@@ -62,7 +66,7 @@ def _channel(address: str) -> grpc.Channel:
         raise MasterUnreachable(
             f"a TCP master needs ca.pem, admin.pem and admin.key in ${ENV_CERT_DIR}: {exc}"
         ) from None
-    return grpc.secure_channel(address, creds)
+    return grpc.secure_channel(address, creds, options=CHANNEL_OPTIONS)
 
 
 class ClusterClient:

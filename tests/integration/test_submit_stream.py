@@ -109,3 +109,15 @@ def test_gnt_debug_submit_job_as_an_operator_types_it(cluster: Demo, tmp_path: P
     (tmp_path / "notops.json").write_text('{"OP_ID": "OP_TEST_DELAY"}')
     wrong = cli(cluster, "gnt-debug", "submit-job", str(tmp_path / "notops.json"))
     assert wrong.returncode == 2 and "must hold a JSON list of opcodes" in wrong.stderr
+
+
+def test_a_queue_larger_than_grpcs_default_message_limit_is_listed_whole(client: ClusterClient) -> None:
+    reason = [["test:bulk", "ticket " + "x" * 2000, 0]]
+    jobs: list[list[dict[str, object]]] = [[{**DELAY, "reason": reason}] for _ in range(500)]
+    ids = [r for _ in range(5) for r in client.submit_many_jobs(jobs) if isinstance(r, int)]
+    assert len(ids) == 2500
+
+    everything, _ = client.get_jobs()
+    assert len(json.dumps(everything)) > 4 * 1024 * 1024
+    assert set(ids) <= {j["id"] for j in everything}
+    assert client.wait_job(ids[-1])["status"] == "success"
