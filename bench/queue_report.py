@@ -152,7 +152,8 @@ def qa_table(figures: Sequence[QaFigure], tolerance: float) -> str:
         lat = sorted(f.latencies)
         slower = sum(x > f.baseline for x in later)
         warned = sum(x > tolerance * f.baseline for x in later)
-        first, last = tenths(f.latencies)[0], tenths(f.latencies)[-1]
+        medians = tenths(f.latencies)
+        first, last = medians[0], medians[-1]
         rows.append(
             [
                 f"{f.clients} × {f.per_client:,}",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .types import BASE_UTIL, DiskTemplate, DynUtil, InstanceStatus, MirrorType
+from .types import BASE_UTIL, DiskTemplate, DynUtil, FastCopy, InstanceStatus, MirrorType
 
 NO_NODE = -1
 """Index used for "no secondary node"."""
@@ -29,7 +29,7 @@ class Disk:
 
 
 @dataclass
-class Instance:
+class Instance(FastCopy):
     """An instance: its size, placement (node indices) and balancing attributes."""
 
     name: str
@@ -57,12 +57,6 @@ class Instance:
     def __post_init__(self) -> None:
         if not self.alias:
             self.alias = self.name
-
-    def __copy__(self) -> Instance:
-        """A shallow copy (4× faster than `copy.copy`'s generic reduce protocol)."""
-        new = object.__new__(type(self))
-        new.__dict__.update(self.__dict__)
-        return new
 
     # -- predicates (Instance.hs) -------------------------------------------
     @property

@@ -12,7 +12,15 @@ import math
 from dataclasses import dataclass, field
 
 from .instance import MEMORY_STATUSES, NO_NODE, Instance
-from .types import DEFAULT_IPOLICY, ZERO_UTIL, DynUtil, FailMode, InstanceStatus, IPolicy
+from .types import (
+    DEFAULT_IPOLICY,
+    ZERO_UTIL,
+    DynUtil,
+    FailMode,
+    FastCopy,
+    InstanceStatus,
+    IPolicy,
+)
 
 
 def fdiv(num: float, den: float) -> float:
@@ -32,7 +40,7 @@ def compute_pdsk(free: int, total: float) -> float:
 
 
 @dataclass
-class Node:
+class Node(FastCopy):
     """A node: its resources, its instances and the derived bookkeeping."""
 
     name: str
@@ -109,12 +117,6 @@ class Node:
         self.set_policy(self.ipolicy)
 
     # -- construction helpers ---------------------------------------------------
-    def __copy__(self) -> Node:
-        """A shallow copy (4× faster than `copy.copy`'s generic reduce protocol)."""
-        new = object.__new__(type(self))
-        new.__dict__.update(self.__dict__)
-        return new
-
     def clone(self) -> Node:
         """A copy whose mutable containers are independent of this node."""
         new = self.__copy__()
