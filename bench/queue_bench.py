@@ -39,6 +39,7 @@ from queue_cluster import (  # noqa: E402
     wait_finished,
     wait_status,
 )
+from queue_floor import measure_floor  # noqa: E402
 from queue_qa import QA_JOBS_PER_THREAD, QA_THREADS, QA_TOLERANCE, measure_qa  # noqa: E402
 from queue_report import (  # noqa: E402
     README,
@@ -528,8 +529,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(tables["burst"], end="\n\n", flush=True)
             with BenchCluster(root, "qa") as cluster:
                 qa = [measure_qa(cluster, QA_THREADS, args.qa_jobs)]
-                tables["qa"] = qa_table(qa, QA_TOLERANCE)
-                print(tables["qa"], end="\n\n", flush=True)
+            qa.append(measure_floor(QA_THREADS, args.qa_jobs))
+            tables["qa"] = qa_table(qa, QA_TOLERANCE)
+            print(tables["qa"], end="\n\n", flush=True)
             filters, skipped = filters_or_reason(args.filter_jobs)
             tables["filters"] = filter_table(filters) if filters else ""
             print(tables["filters"] or f"Filters not measured: {skipped}", end="\n\n", flush=True)

@@ -58,7 +58,8 @@ class QaFigure:
     latencies: tuple[float, ...]  # in the order the submissions were sent
     baseline: float  # QA's: mean of the first 10 submissions to complete
     delays: tuple[float, ...]  # queued -> running of every job
-    makespan: float  # first submission sent -> last job ended
+    makespan: float  # first submission sent -> last job ended (or last answer, with no jobs)
+    master: str = "ganeti-shell"
 
     @property
     def later(self) -> tuple[float, ...]:
@@ -66,12 +67,14 @@ class QaFigure:
         return self.latencies[QA_BASELINE:]
 
 
-def measure_qa(cluster: BenchCluster, clients: int, per_client: int) -> QaFigure:
-    """QA's test with ``clients`` submitters of ``per_client`` jobs each."""
+def run_submitters(address: str, clients: int,
+                   per_client: int) -> tuple[float, list[tuple[float, float, int]]]:
+    """``clients`` submitter processes released together: the wall-clock time of their
+    release and every ``(sent, latency, id)`` row."""
     ctx = mp.get_context("spawn")  # children must not inherit this process's gRPC state
     ready = ctx.Barrier(clients + 1)
     out: mp.Queue = ctx.Queue()
-    procs = [ctx.Process(target=_submitter, args=(cluster.address, per_client, ready, out))
+    procs = [ctx.Process(target=_submitter, args=(address, per_client, ready, out))
              for _ in range(clients)]
     for proc in procs:
         proc.start()
@@ -87,7 +90,12 @@ def measure_qa(cluster: BenchCluster, clients: int, per_client: int) -> QaFigure
     errors = [g for g in got if isinstance(g, str)]
     if errors:
         raise BenchError(f"a submitter failed: {errors[0]}")
-    rows = sorted(r for g in got for r in g)
+    return wall_start, sorted(r for g in got for r in g)
+
+
+def measure_qa(cluster: BenchCluster, clients: int, per_client: int) -> QaFigure:
+    """QA's test with ``clients`` submitters of ``per_client`` jobs each."""
+    wall_start, rows = run_submitters(cluster.address, clients, per_client)
     by_end = sorted(rows, key=lambda r: r[0] + r[1])
     baseline = statistics.mean(r[1] for r in by_end[:QA_BASELINE])
     with cluster.client() as client:

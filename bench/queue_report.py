@@ -156,6 +156,7 @@ def qa_table(figures: Sequence[QaFigure], tolerance: float) -> str:
         first, last = medians[0], medians[-1]
         rows.append(
             [
+                f.master,
                 f"{f.clients} × {f.per_client:,}",
                 fmt_time(f.baseline),
                 fmt_time(statistics.median(lat)),
@@ -166,13 +167,13 @@ def qa_table(figures: Sequence[QaFigure], tolerance: float) -> str:
                 f"{slower:,} of {len(later):,}",
                 f"{warned:,}",
                 f"{fmt_time(first)} → {fmt_time(last)}",
-                fmt_time(percentile(f.delays, 50)),
-                fmt_time(percentile(f.delays, 99)),
+                fmt_time(percentile(f.delays, 50)) if f.delays else "—",
+                fmt_time(percentile(f.delays, 99)) if f.delays else "—",
                 fmt_time(f.makespan),
             ]
         )
     header = [
-        "Submitters × jobs", "Baseline (first 10)", "Submit: median", "p99", "p99.9", "max",
+        "Master", "Submitters × jobs", "Baseline (first 10)", "Submit: median", "p99", "p99.9", "max",
         "max / baseline", "Slower than baseline", f"Over ×{tolerance} (QA warns)",
         "Median, first → last 10%", "Queued → running: p50", "p99", "All done",
     ]
@@ -367,6 +368,12 @@ submitters are `gnt-debug` processes), each with its own connection, submit {qa_
 while the jobs run under max-running-jobs 20. "Slower than baseline" counts the later
 submissions above the baseline itself, the issue's "no submission slower than the first";
 "Over ×1.5" counts QA's own warnings.
+
+The second row is the floor under this test on the same machine, in the same run: the same
+submitters against a null master, a `grpc.aio` server registered as the master registers
+its services, whose `SubmitJob` only counts and answers (no store, no commit, no job runs;
+`bench/queue_floor.py`). Whatever its submitters see comes from Python gRPC and from ten
+client processes sharing the cores with the server; a real master can only add to it.
 
 {tables["qa"]}
 {END_MARKER}
