@@ -85,8 +85,23 @@ def test_qa_table_counts_later_submissions_against_the_baseline() -> None:
     latencies = (0.010,) * 10 + (0.009, 0.011, 0.016, 0.005)
     fig = qa.QaFigure(2, 7, latencies, 0.010, (0.001,) * 14, 1.0)
 
+    floor = qa.QaFigure(2, 7, latencies, 0.008, (), 0.5, master="null master (floor)")
+
     assert fig.later == (0.009, 0.011, 0.016, 0.005)
-    row = report.qa_table([fig], 1.5).splitlines()[-1]
-    cells = [c.strip() for c in row.strip("|").split("|")]
-    assert cells[0] == "2 × 7" and cells[6] == "×1.60"
-    assert cells[7] == "2 of 4" and cells[8] == "1"
+    ours, null = report.qa_table([fig, floor], 1.5).splitlines()[-2:]
+    cells = [c.strip() for c in ours.strip("|").split("|")]
+    assert cells[:2] == ["ganeti-shell", "2 × 7"] and cells[7] == "×1.60"
+    assert cells[8] == "2 of 4" and cells[9] == "1"
+    # the floor runs no jobs: its scheduling columns are empty, not an error
+    cells = [c.strip() for c in null.strip("|").split("|")]
+    assert cells[0] == "null master (floor)" and cells[8] == "3 of 4"
+    assert cells[-3:-1] == ["—", "—"]
+
+
+def test_the_null_master_answers_every_submission() -> None:
+    floor = load_bench("queue_floor")
+
+    fig = floor.measure_floor(clients=2, per_client=3)
+
+    assert fig.master == floor.NULL_MASTER and len(fig.latencies) == 6
+    assert fig.baseline > 0 and fig.delays == () and fig.makespan > 0
