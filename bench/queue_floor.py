@@ -18,7 +18,7 @@ from pathlib import Path
 
 import grpc
 from queue_cluster import BenchError
-from queue_qa import QA_BASELINE, QaFigure, run_submitters
+from queue_qa import QaFigure, qa_baseline, run_submitters
 
 from agent.master.serving import GenericOnly
 from protos import cluster_pb2, cluster_pb2_grpc
@@ -27,7 +27,8 @@ NULL_MASTER = "null master (floor)"
 
 
 class _NullCluster(cluster_pb2_grpc.ClusterServicer):
-    """Answers SubmitJob with the next id and GetJobs with nothing; every other call fails."""
+    """Answers SubmitJob with the next id and GetJobs with nothing; every other method is
+    left unimplemented."""
 
     def __init__(self) -> None:
         self.next_id = 0
@@ -74,7 +75,5 @@ def measure_floor(clients: int, per_client: int) -> QaFigure:
             server.join(timeout=10)
             if server.is_alive():
                 server.kill()
-    by_end = sorted(rows, key=lambda r: r[0] + r[1])
-    baseline = sum(r[1] for r in by_end[:QA_BASELINE]) / QA_BASELINE
-    return QaFigure(clients, per_client, tuple(r[1] for r in rows), baseline, (), makespan,
-                    master=NULL_MASTER)
+    return QaFigure(clients, per_client, tuple(r[1] for r in rows), qa_baseline(rows), (),
+                    makespan, master=NULL_MASTER)

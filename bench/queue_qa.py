@@ -93,11 +93,16 @@ def run_submitters(address: str, clients: int,
     return wall_start, sorted(r for g in got for r in g)
 
 
+def qa_baseline(rows: Sequence[tuple[float, float, int]]) -> float:
+    """QA's baseline: the mean latency of the first ``QA_BASELINE`` submissions to complete."""
+    by_end = sorted(rows, key=lambda r: r[0] + r[1])
+    return statistics.mean(r[1] for r in by_end[:QA_BASELINE])
+
+
 def measure_qa(cluster: BenchCluster, clients: int, per_client: int) -> QaFigure:
     """QA's test with ``clients`` submitters of ``per_client`` jobs each."""
     wall_start, rows = run_submitters(cluster.address, clients, per_client)
-    by_end = sorted(rows, key=lambda r: r[0] + r[1])
-    baseline = statistics.mean(r[1] for r in by_end[:QA_BASELINE])
+    baseline = qa_baseline(rows)
     with cluster.client() as client:
         done = wait_finished(client, [r[2] for r in rows], timeout=600)
     failed = [j["id"] for j in done if j["status"] != "success"]
