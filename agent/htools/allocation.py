@@ -22,6 +22,7 @@ from .statistics import ClusterStats
 from .types import FailMode
 
 NodeMap = Mapping[int, Node]
+_MODES = tuple(FailMode)  # iterating the enum itself is slow in a hot loop
 
 
 class AllocationError(HtoolsError):
@@ -109,7 +110,7 @@ def sum_allocs(acc: AllocSolution, part: AllocSolution) -> AllocSolution:
 def failure_counts(failures: Iterable[FailMode]) -> list[tuple[FailMode, int]]:
     """Count per failure mode, in enumeration order (zeros included)."""
     fails = list(failures)
-    return [(mode, fails.count(mode)) for mode in FailMode]
+    return [(mode, fails.count(mode)) for mode in _MODES]
 
 
 def describe_solution(sol: AllocSolution, node_name: Callable[[int], str]) -> str:
@@ -208,11 +209,43 @@ def try_alloc_pair(nodes: NodeMap, inst: Instance, pairs: Sequence[tuple[int, li
     """Best pair placement: per primary with the filter, then across primaries."""
     if not pairs:
         raise AllocationError("Not enough online nodes")
-    stats = ClusterStats.of_nodes(nodes.values())
+    stats: ClusterStats | None = None  # only a pair that fits is scored
+    policy: dict[tuple[int, bool], FailMode | None] = {}
     total = AllocSolution()
     for pdx, secs in pairs:
         coll = AllocCollection()
-        for sdx in secs:
-            coll.add(allocate_on_pair(nodes, stats, inst, pdx, sdx, force))
+        fail = _primary_failure(nodes[pdx], inst, force, policy)
+        if fail is not None:
+            coll.failures = [fail] * len(secs)
+        else:
+            for sdx in secs:
+                # as for the primary, the secondary's verdict ignores the location score
+                new_s = nodes[sdx].add_secondary(inst, pdx, force)
+                if isinstance(new_s, FailMode):
+                    coll.failures.append(new_s)
+                    continue
+                if stats is None:
+                    stats = ClusterStats.of_nodes(nodes.values())
+                coll.add(allocate_on_pair(nodes, stats, inst, pdx, sdx, force))
         total = sum_allocs(total, collection_to_solution(coll, is_good))
     return total
+
+
+def _primary_failure(node: Node, inst: Instance, force: bool,
+                     policy: dict[tuple[int, bool], FailMode | None]) -> FailMode | None:
+    """Why `inst` fails on `node` as a primary whatever the secondary, None if it does not.
+
+    `allocate_on_pair` checks the policy and then `add_primary`, and neither
+    outcome depends on the secondary (the pair's location score only enters
+    the placed instance's bookkeeping once it fits), so one look per primary
+    gives every pair's failure. `policy` remembers the verdict per (policy,
+    exclusive storage).
+    """
+    key = (id(node.ipolicy), node.excl_storage)
+    if key not in policy:
+        policy[key] = inst_matches_policy(inst, node.ipolicy, node.excl_storage)
+    err = policy[key]
+    if err is not None:
+        return err
+    new_p = node.add_primary(inst, force)
+    return new_p if isinstance(new_p, FailMode) else None

@@ -35,6 +35,10 @@ from ..types import FailMode
 from .loops import AllocState, Candidates, CapacityOptions, PlainEngine
 
 NO_FAIL = -1
+# Below these sizes NumPy's fixed cost per call outweighs the work, and the plain
+# engine answers faster (3 nodes: 5 s against 29 s for a whole tiered drbd run).
+PLAIN_MAX_PAIRS = 256
+PLAIN_MAX_NODES = 8
 _WEIGHTS = [c.weight for c in COMPONENTS]
 _FIELDS = ("t_mem", "t_mem_trunc", "n_mem", "x_pos", "i_mem", "r_mem", "fail_n1", "fmem_f",
            "f_dsk", "fdsk_f", "lo_dsk", "t_dsk", "excl", "t_sp", "f_sp", "fsp_f", "inst_sp",
@@ -350,13 +354,19 @@ class FastEngine:
         return arr
 
     @staticmethod
+    def _small(inst: Instance, cands: Candidates) -> bool:
+        if inst.disk_template.required_nodes == 2:
+            return sum(len(ss) for _, ss in cands) < PLAIN_MAX_PAIRS  # type: ignore[misc]
+        return len(cands) < PLAIN_MAX_NODES
+
+    @staticmethod
     def _covered(inst: Instance) -> bool:
         return (not inst.forthcoming and inst.uses_memory and not inst.offline
                 and inst.uses_sec_mem and not inst.excl_tags and not inst.dsrd_loc_tags)
 
     def try_alloc(self, state: AllocState, inst: Instance, cands: Candidates,
                   capacity: CapacityOptions | None) -> AllocSolution:
-        if not self._covered(inst):
+        if not self._covered(inst) or self._small(inst, cands):
             return self._plain.try_alloc(state, inst, cands, capacity)
         pred = None
         if capacity is not None:

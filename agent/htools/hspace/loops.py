@@ -105,22 +105,21 @@ class Allocator:
     """The loops, bound to an engine, the candidates and the capacity options.
 
     Tiered allocation probes the same cluster state with thousands of
-    slightly smaller specs, many of them more than once; failed probes and
-    redundancy verdicts are remembered per state (keyed by the state's node
-    map, which is never changed in place).
+    slightly smaller specs, many of them more than once; failed probes,
+    shrinking walks and redundancy verdicts are remembered per state (keyed by
+    the state's node map, which is never changed in place).
     """
 
     engine: Engine
     cands: Candidates
     capacity: CapacityOptions
     _failed: dict[tuple, tuple[object, AllocSolution]] = field(default_factory=dict)
+    _walks: dict[tuple, tuple[object, Instance | None]] = field(default_factory=dict)
     _redundant: dict[int, tuple[object, bool]] = field(default_factory=dict)
 
     def _try(self, state: AllocState, inst: Instance,
              cap: CapacityOptions | None) -> AllocSolution:
-        disks = tuple((d.size, d.spindles) for d in inst.disks)
-        key = (id(state.nodes), inst.mem, inst.dsk, inst.vcpus, disks, inst.spindle_use,
-               inst.disk_template, cap is not None)
+        key = (id(state.nodes), _spec_key(inst), cap is not None)
         hit = self._failed.get(key)
         if hit is not None and hit[0] is state.nodes:
             return hit[1]
@@ -192,17 +191,35 @@ class Allocator:
         """Ganeti `sufficesShrinking`: smallest shrink in `mode` alone that allocates.
 
         Probes with the capacity filter on whatever the template (as Ganeti).
+        A walk from a spec goes on as the walk from the next smaller one, so
+        every spec it passes is remembered with its end: the tiered descent
+        starts walks one unit apart, and each then stops at the first spec an
+        earlier walk passed.
         """
         cap = self.capacity if self.capacity.enabled else None
+        nodes = state.nodes
+        passed: list[tuple] = []
+        found: Instance | None = None
         cur: Instance | None = inst
         while cur is not None:
+            key = (id(nodes), mode, _spec_key(cur))
+            hit = self._walks.get(key)
+            if hit is not None and hit[0] is nodes:
+                found = hit[1]
+                break
+            passed.append(key)
             sol = self._try(state, cur, cap)
             if sol.solution is not None:
-                return cur
+                found = cur
+                break
             if dict(solution_counts(sol))[mode] == 0:
-                return None
+                break
             cur = shrink(cur, mode)
-        return None
+        if len(self._walks) > 200_000:
+            self._walks.clear()
+        for key in passed:
+            self._walks[key] = (nodes, found)
+        return found
 
     def _shrunk_fit(self, res: AllocRun, inst: Instance,
                     ordered: list[FailMode]) -> Instance | None:
@@ -265,6 +282,12 @@ class Allocator:
                 continue
             run = self.tiered(run.state, None if limit is None else limit - count, inst)
         return run
+
+
+def _spec_key(inst: Instance) -> tuple:
+    """What a probe of `inst` depends on besides the state: its resources and template."""
+    return (inst.mem, inst.dsk, inst.vcpus, tuple([(d.size, d.spindles) for d in inst.disks]),
+            inst.spindle_use, inst.disk_template)
 
 
 def guess_step(nodes: Iterable[Node], inst: Instance) -> int:

@@ -7,7 +7,8 @@ spindles). `instance_from_spec` builds the single-disk instance Ganeti's
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from copy import copy
+from dataclasses import dataclass
 
 from ..instance import NO_NODE, Disk, Instance
 from ..types import DiskTemplate, FailMode, InstanceStatus, ISpec
@@ -51,25 +52,43 @@ def spec_of(inst: Instance) -> RSpec:
 
 
 def shrink(inst: Instance, mode: FailMode) -> Instance | None:
-    """The instance one unit smaller in the resource `mode` blames, None if impossible."""
+    """The instance one unit smaller in the resource `mode` blames, None if impossible.
+
+    Tiered allocation shrinks specs one unit at a time, thousands of times: the
+    copy is `Instance`'s shallow copy, not `dataclasses.replace`, which would run
+    `__init__` over every field each time.
+    """
     if mode is FailMode.FAIL_MEM:
         mem = inst.mem - UNIT_MEM
-        return None if mem < UNIT_MEM else replace(inst, mem=mem)
+        if mem < UNIT_MEM:
+            return None
+        new = copy(inst)
+        new.mem = mem
+        return new
     if mode is FailMode.FAIL_DISK:
         disks = [Disk(d.size - UNIT_DSK, d.spindles) for d in inst.disks]
         if any(d.size < UNIT_DSK for d in disks):
             return None
-        return replace(inst, dsk=inst.dsk - len(inst.disks) * UNIT_DSK, disks=disks)
+        new = copy(inst)
+        new.dsk = inst.dsk - len(inst.disks) * UNIT_DSK
+        new.disks = disks
+        return new
     if mode is FailMode.FAIL_CPU:
         cpu = inst.vcpus - UNIT_CPU
-        return None if cpu < UNIT_CPU else replace(inst, vcpus=cpu)
+        if cpu < UNIT_CPU:
+            return None
+        new = copy(inst)
+        new.vcpus = cpu
+        return new
     if mode is FailMode.FAIL_SPINDLES:
         if len(inst.disks) != 1 or inst.disks[0].spindles is None:
             return None
         spn = inst.disks[0].spindles - UNIT_SPINDLE
         if spn < UNIT_SPINDLE:
             return None
-        return replace(inst, disks=[Disk(inst.disks[0].size, spn)])
+        new = copy(inst)
+        new.disks = [Disk(inst.disks[0].size, spn)]
+        return new
     return None
 
 
