@@ -38,6 +38,9 @@ from shell.htools import hspace  # noqa: E402
 REAL = Path(os.environ.get("HTOOLS_BIN", "/usr/bin")) / "hspace"
 BEGIN, END = "<!-- hspace:begin -->", "<!-- hspace:end -->"
 LIMITS = {200: 50, 1000: 2}
+# Small clusters, whole runs with the default tiered specs: thousands of one-unit shrinks.
+SMALL = [("p,2,1t,64g,16", "drbd"), ("p,3,100g,8g,4", "drbd"), ("p,6,500g,32g,8", "plain"),
+         ("p,6,500g,32g,8", "drbd")]
 
 
 @dataclass
@@ -80,6 +83,7 @@ def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[200, 1000])
     ap.add_argument("--no-write", action="store_true", help="print only, leave README alone")
+    ap.add_argument("--no-small", action="store_true", help="skip the small-cluster runs")
     ns = ap.parse_args(argv)
     if not REAL.exists():
         print(f"{REAL} not found: install ganeti-htools", file=sys.stderr)
@@ -100,13 +104,30 @@ def main(argv: list[str]) -> int:
             rows.append(row)
     table = markdown_table(["nodes", "workload", "-l", "Ganeti CPU", "ours CPU", "ours/Ganeti",
                             "wall Ganeti / ours", "HTS_* equal"], rows)
+    small = []
+    for sim, template in ([] if ns.no_small else SMALL):
+        cmd = ["--simulate", sim, "--disk-template", template, "--machine-readable"]
+        theirs = run_ganeti(cmd)
+        ours = run_ours(cmd)
+        row = [f"`{sim}`", template, fmt_time(theirs.cpu), fmt_time(ours.cpu),
+               fmt_ratio(ours.cpu / theirs.cpu if theirs.cpu else float("inf")),
+               f"{fmt_time(theirs.wall)} / {fmt_time(ours.wall)}",
+               "yes" if ours.out == theirs.out else "NO"]
+        print(" | ".join(row), flush=True)
+        small.append(row)
+    small_table = markdown_table(["--simulate", "template", "Ganeti CPU", "ours CPU",
+                                  "ours/Ganeti", "wall Ganeti / ours", "output equal"], small)
     section = "\n".join([
         BEGIN, "## hspace", "",
         "`hspace --simulate p,N,1t,64g,16 --disk-template drbd --machine-readable -l L`, ours "
         "(in-process) next to Ganeti 3.0.2's `/usr/bin/hspace` in the same run; *tiered* uses "
         "the default tiered specs, *standard* sets `--tiered-alloc` to the standard spec. "
         "Written by `bench/hspace_bench.py`; do not edit by hand between the `hspace` markers.",
-        "", table, END])
+        "", table, "",
+        "Small clusters, whole runs (no `-l`) with the default tiered specs, which shrink "
+        "the policy's max spec one unit at a time (256 MiB of disk, 64 MiB of memory) "
+        "until it fits: every shrink is a whole allocation attempt.", "",
+        small_table if small else "(not run)", END])
     if not ns.no_write:
         write_section(section, BEGIN, END)
     else:
