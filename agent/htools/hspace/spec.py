@@ -7,7 +7,6 @@ spindles). `instance_from_spec` builds the single-disk instance Ganeti's
 
 from __future__ import annotations
 
-from copy import copy
 from dataclasses import dataclass
 
 from ..instance import NO_NODE, Disk, Instance
@@ -52,44 +51,34 @@ def spec_of(inst: Instance) -> RSpec:
 
 
 def shrink(inst: Instance, mode: FailMode) -> Instance | None:
-    """The instance one unit smaller in the resource `mode` blames, None if impossible.
-
-    Tiered allocation shrinks specs one unit at a time, thousands of times: the
-    copy is `Instance`'s shallow copy, not `dataclasses.replace`, which would run
-    `__init__` over every field each time.
-    """
+    """The instance one unit smaller in the resource `mode` blames, None if impossible."""
     if mode is FailMode.FAIL_MEM:
         mem = inst.mem - UNIT_MEM
-        if mem < UNIT_MEM:
-            return None
-        new = copy(inst)
-        new.mem = mem
-        return new
+        return None if mem < UNIT_MEM else _resized(inst, mem=mem)
     if mode is FailMode.FAIL_DISK:
         disks = [Disk(d.size - UNIT_DSK, d.spindles) for d in inst.disks]
         if any(d.size < UNIT_DSK for d in disks):
             return None
-        new = copy(inst)
-        new.dsk = inst.dsk - len(inst.disks) * UNIT_DSK
-        new.disks = disks
-        return new
+        return _resized(inst, dsk=inst.dsk - len(inst.disks) * UNIT_DSK, disks=disks)
     if mode is FailMode.FAIL_CPU:
         cpu = inst.vcpus - UNIT_CPU
-        if cpu < UNIT_CPU:
-            return None
-        new = copy(inst)
-        new.vcpus = cpu
-        return new
+        return None if cpu < UNIT_CPU else _resized(inst, vcpus=cpu)
     if mode is FailMode.FAIL_SPINDLES:
         if len(inst.disks) != 1 or inst.disks[0].spindles is None:
             return None
         spn = inst.disks[0].spindles - UNIT_SPINDLE
         if spn < UNIT_SPINDLE:
             return None
-        new = copy(inst)
-        new.disks = [Disk(inst.disks[0].size, spn)]
-        return new
+        return _resized(inst, disks=[Disk(inst.disks[0].size, spn)])
     return None
+
+
+def _resized(inst: Instance, **sizes: object) -> Instance:
+    """`inst` with new sizes. Tiered allocation shrinks thousands of times: this is the
+    instance's shallow copy, not `dataclasses.replace`, which runs `__init__` each time."""
+    new = inst.__copy__()
+    new.__dict__.update(sizes)
+    return new
 
 
 def spec_map(allocated: list[Instance]) -> list[tuple[RSpec, int]]:
