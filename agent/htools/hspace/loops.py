@@ -14,9 +14,9 @@ How one allocation is computed is the `Engine`'s business (a plain one on
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from ..allocation import AllocSolution, failure_counts, try_alloc_pair, try_alloc_single
 from ..global_n1 import alloc_global_n1, redundant
@@ -100,45 +100,68 @@ def _is_redundant(state: AllocState, cap: CapacityOptions) -> bool:
     return redundant(state.nodes, state.instances, cap.accept_existing, cap.ignore_groups)
 
 
+V = TypeVar("V")
+
+
+class _PerState(Generic[V]):
+    """Answers remembered per cluster state, emptied once it holds `limit` of them.
+
+    A state is known by its node map, which is never changed in place: an entry is
+    keyed by the map's id and keeps the map, so that an id reused by a later map
+    never answers for it.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._known: dict[tuple[int, Hashable], tuple[object, V]] = {}
+
+    def get(self, nodes: object, key: Hashable) -> tuple[bool, V | None]:
+        """(True, the answer) if one is remembered for `key` on `nodes`, else (False, None)."""
+        hit = self._known.get((id(nodes), key))
+        if hit is not None and hit[0] is nodes:
+            return True, hit[1]
+        return False, None
+
+    def put(self, nodes: object, key: Hashable, value: V) -> None:
+        if len(self._known) > self._limit:
+            self._known.clear()
+        self._known[(id(nodes), key)] = (nodes, value)
+
+
 @dataclass
 class Allocator:
     """The loops, bound to an engine, the candidates and the capacity options.
 
     Tiered allocation probes the same cluster state with thousands of
     slightly smaller specs, many of them more than once; failed probes,
-    shrinking walks and redundancy verdicts are remembered per state (keyed by
-    the state's node map, which is never changed in place).
+    shrinking walks and redundancy verdicts are remembered per state.
     """
 
     engine: Engine
     cands: Candidates
     capacity: CapacityOptions
-    _failed: dict[tuple, tuple[object, AllocSolution]] = field(default_factory=dict)
-    _walks: dict[tuple, tuple[object, Instance | None]] = field(default_factory=dict)
-    _redundant: dict[int, tuple[object, bool]] = field(default_factory=dict)
+    _failed: _PerState[AllocSolution] = field(default_factory=lambda: _PerState(200_000))
+    _walks: _PerState[Instance | None] = field(default_factory=lambda: _PerState(200_000))
+    _redundant: _PerState[bool] = field(default_factory=lambda: _PerState(10_000))
 
     def _try(self, state: AllocState, inst: Instance,
              cap: CapacityOptions | None) -> AllocSolution:
-        key = (id(state.nodes), _spec_key(inst), cap is not None)
-        hit = self._failed.get(key)
-        if hit is not None and hit[0] is state.nodes:
-            return hit[1]
+        key = (_spec_key(inst), cap is not None)
+        known, failed = self._failed.get(state.nodes, key)
+        if known:
+            assert failed is not None
+            return failed
         sol = self.engine.try_alloc(state, inst, self.cands, cap)
         if sol.solution is None:
-            if len(self._failed) > 200_000:
-                self._failed.clear()
-            self._failed[key] = (state.nodes, sol)
+            self._failed.put(state.nodes, key, sol)
         return sol
 
     def _is_redundant(self, state: AllocState) -> bool:
-        hit = self._redundant.get(id(state.nodes))
-        if hit is not None and hit[0] is state.nodes:
-            return hit[1]
-        verdict = _is_redundant(state, self.capacity)
-        if len(self._redundant) > 10_000:
-            self._redundant.clear()
-        self._redundant[id(state.nodes)] = (state.nodes, verdict)
-        return verdict
+        known, verdict = self._redundant.get(state.nodes, None)
+        if not known:
+            verdict = _is_redundant(state, self.capacity)
+            self._redundant.put(state.nodes, None, verdict)
+        return bool(verdict)
 
     def _filter(self, inst: Instance, enabled: bool) -> CapacityOptions | None:
         if not enabled or inst.disk_template is DiskTemplate.DRBD:
@@ -202,10 +225,9 @@ class Allocator:
         found: Instance | None = None
         cur: Instance | None = inst
         while cur is not None:
-            key = (id(nodes), mode, _spec_key(cur))
-            hit = self._walks.get(key)
-            if hit is not None and hit[0] is nodes:
-                found = hit[1]
+            key = (mode, _spec_key(cur))
+            known, found = self._walks.get(nodes, key)
+            if known:
                 break
             passed.append(key)
             sol = self._try(state, cur, cap)
@@ -215,10 +237,8 @@ class Allocator:
             if dict(solution_counts(sol))[mode] == 0:
                 break
             cur = shrink(cur, mode)
-        if len(self._walks) > 200_000:
-            self._walks.clear()
         for key in passed:
-            self._walks[key] = (nodes, found)
+            self._walks.put(nodes, key, found)
         return found
 
     def _shrunk_fit(self, res: AllocRun, inst: Instance,
